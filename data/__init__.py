@@ -1,0 +1,1 @@
+"""Data layer: store, importer, demo generator, queries, rules. No Dash here."""

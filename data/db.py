@@ -1,0 +1,93 @@
+"""Engine creation, schema migration and the data version."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from data.schema import data_state
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'budget.db'}"
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine (and pool) per URL per process."""
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    return engine_for(database_url())
+
+
+def upsert(engine_or_conn, table):
+    """The dialect's INSERT that supports ON CONFLICT."""
+    return (pg_insert if engine_or_conn.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+def upgrade(url: str | None = None) -> None:
+    """Create or migrate the schema to the newest revision, then ship the
+    classification table if the store has none."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = url or database_url()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+    from data.reference import ensure_classification
+
+    ensure_classification(engine_for(url))
+
+
+# -- data version: bumped by every import, part of every cache key --------------
+
+DATA_VERSION = "data_version"
+
+
+def data_version(conn_or_engine) -> int:
+    def read(conn):
+        v = conn.execute(select(data_state.c.value).where(data_state.c.key == DATA_VERSION)).scalar()
+        return int(v) if v is not None else 0
+
+    if isinstance(conn_or_engine, Engine):
+        with conn_or_engine.connect() as conn:
+            return read(conn)
+    return read(conn_or_engine)
+
+
+def bump_data_version(conn) -> int:
+    """Increment the data version inside the caller's transaction."""
+    new = data_version(conn) + 1
+    stmt = upsert(conn, data_state).values(key=DATA_VERSION, value=str(new))
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(new)}))
+    return new

@@ -1,0 +1,1 @@
+"""The Flask side of the application: CLI commands, JSON API, auth, cache."""

@@ -1,0 +1,111 @@
+"""`flask --app app ...` commands of the machine interface (SPEC §3.1)."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from data import db
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD: {value!r}")
+
+
+db_cli = AppGroup("db", help="Schema management / 数据库结构")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema of DATABASE_URL."""
+    db.upgrade()
+    click.echo(f"schema up to date: {db.get_engine().url.render_as_string(hide_password=True)}")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dataset", help="dataset name for every file (default: from the file name)")
+@click.option("--user", "username", default=None, help="recorded in the import log")
+def import_cmd(files: tuple[Path, ...], dataset: str | None, username: str | None) -> None:
+    """Import FILES as one transaction (all or nothing)."""
+    from data.importer import ImportRejected, import_files
+
+    try:
+        report = import_files(db.get_engine(), list(files), dataset=dataset, username=username)
+    except ImportRejected as rejected:
+        for line in rejected.lines():
+            click.echo(line, err=True)
+        click.echo("导入被拒绝，未写入任何数据 / import rejected, nothing was written", err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.command("demo")
+@click.option("--scale", type=click.Choice(["tiny", "small", "nanhu", "province"]), default="small",
+              show_default=True)
+@click.option("--seed", type=int, default=2025, show_default=True)
+@click.option("--as-of", "as_of", callback=_parse_date, help="YYYY-MM-DD (default: the demo's date)")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="keep the generated files in this folder")
+def demo_cmd(scale: str, seed: int, as_of: date | None, out_dir: Path | None) -> None:
+    """Generate the demo region's files and import them through the importer."""
+    from data.demo import DEFAULT_AS_OF, load_demo
+    from data.importer import ImportRejected
+
+    try:
+        report = load_demo(db.get_engine(), scale=scale, seed=seed, as_of=as_of or DEFAULT_AS_OF,
+                           workdir=out_dir)
+    except ImportRejected as rejected:
+        for line in rejected.lines():
+            click.echo(line, err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
+users_cli = AppGroup("users", help="Accounts / 账户")
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "staff", "deputy"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def users_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create an account."""
+    from data.accounts import AccountError, create_user
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        create_user(db.get_engine(), name, role, password)
+    except AccountError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    click.echo(f"created {name} ({role})")
+
+
+@users_cli.command("token")
+@click.argument("name")
+def users_token(name: str) -> None:
+    """Print a new API token for NAME."""
+    from data.accounts import AccountError, issue_token
+
+    try:
+        click.echo(issue_token(db.get_engine(), name))
+    except AccountError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+
+
+def register(app: Flask) -> None:
+    for command in (db_cli, import_cmd, demo_cmd, users_cli):
+        app.cli.add_command(command)
