@@ -57,11 +57,21 @@ def import_cmd(files: tuple[Path, ...], dataset: str | None, username: str | Non
 @click.option("--as-of", "as_of", callback=_parse_date, help="YYYY-MM-DD (default: the demo's date)")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="keep the generated files in this folder")
-def demo_cmd(scale: str, seed: int, as_of: date | None, out_dir: Path | None) -> None:
+@click.option("--if-empty", is_flag=True, help="do nothing when the store already holds regions")
+def demo_cmd(scale: str, seed: int, as_of: date | None, out_dir: Path | None,
+             if_empty: bool) -> None:
     """Generate the demo region's files and import them through the importer."""
+    from sqlalchemy import func, select
+
     from data.demo import DEFAULT_AS_OF, load_demo
     from data.importer import ImportRejected
+    from data.schema import mof_div
 
+    if if_empty:
+        with db.get_engine().connect() as conn:
+            if conn.execute(select(func.count()).select_from(mof_div)).scalar():
+                click.echo("store already holds data; demo not loaded")
+                return
     try:
         report = load_demo(db.get_engine(), scale=scale, seed=seed, as_of=as_of or DEFAULT_AS_OF,
                            workdir=out_dir)

@@ -1,0 +1,46 @@
+# `make run`  installs, migrates, loads the demo into an empty store, serves on :8050
+# `make test` installs what the tests need and runs the whole suite
+# `make bench` measures import and query speed at demo scales
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
+FLASK  := $(VENV)/bin/flask --app app
+PYTEST_ARGS ?=
+
+.PHONY: run test bench install install-dev system-deps system-deps-test demo clean
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	bash scripts/system_deps.sh run
+
+system-deps-test:
+	bash scripts/system_deps.sh test
+
+install: system-deps $(VENV)/.installed
+
+install-dev: system-deps-test $(VENV)/.dev-installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --scale small --if-empty
+	$(PY) app.py
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/import_payments.py
+	$(PY) bench/query_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Debian packages the project needs. `run`: a Python that can make a venv.
+# `test`: also PostgreSQL (server binaries, started by the tests themselves),
+# Chromium with its driver, and CJK fonts for screenshots.
+# As root the missing ones are installed; otherwise the command to run is printed.
+set -euo pipefail
+purpose="${1:-run}"
+
+missing=()
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ "$purpose" = test ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "缺少系统软件包 / missing system packages: ${missing[*]}" >&2
+  echo "请运行 / please run:  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
