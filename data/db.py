@@ -64,7 +64,7 @@ def upgrade(url: str | None = None) -> None:
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(cfg, "head")
-    from data.reference import ensure_classification
+    from data.classification import ensure_classification
 
     ensure_classification(engine_for(url))
 
