@@ -1,0 +1,75 @@
+"""One import: every file checked, applied in dependency order, one
+transaction, all or nothing."""
+from __future__ import annotations
+
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import Engine
+
+from data.db import bump_data_version
+from data.importer.datasets import ORDER
+from data.importer.errors import FileErrors, FileReport, ImportRejected, ImportReport, Issue
+from data.importer.readers import FileProblem, Source, open_sources
+from data.importer.validate import check_source, load_refs
+from data.importer.writer import StoreWriter
+
+CHUNK_ROWS = 5000
+
+
+class _Rejected(Exception):
+    """Unwinds the transaction; carries the rejection out of it."""
+
+
+def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str | None = None,
+                 username: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+    """Import all files as one transaction. Raises ImportRejected, with every
+    error of every file (capped per file), when any file has an error; then
+    nothing at all is written."""
+    started = datetime.now()
+    sources: list[Source] = []
+    file_errors: list[FileErrors] = []
+    for path in (Path(p) for p in paths):
+        try:
+            sources.extend(open_sources(path, dataset))
+        except FileProblem as p:
+            errs = FileErrors(path.name)
+            errs.add(p.line, p.column, p.zh, p.en, p.value)
+            file_errors.append(errs)
+    rank = {name: i for i, name in enumerate(ORDER)}
+    sources.sort(key=lambda s: rank[s.dataset])  # stable: same dataset keeps the given order
+
+    try:
+        with engine.begin() as conn:
+            writer = StoreWriter(conn)
+            if file_errors:
+                writer.stop()
+            refs = load_refs(conn)
+            reports: list[FileReport] = []
+            for src in sources:
+                errs = FileErrors(src.name)
+                writer.current_errors = errs
+                reports.append(check_source(src, refs, errs, writer, chunk_rows))
+                if errs:
+                    writer.stop()
+                    file_errors.append(errs)
+            if file_errors or not writer.accepting:
+                raise _Rejected()
+            writer.rebuild_payment_aggregate()
+            version = bump_data_version(conn)
+            batch_id = writer.log(username, started, reports, sources)
+    except _Rejected:
+        raise _rejection(file_errors) from None
+    return ImportReport(batch_id=batch_id, files=reports, data_version=version)
+
+
+def _rejection(file_errors: list[FileErrors]) -> ImportRejected:
+    errors: list[Issue] = []
+    suppressed: dict[str, int] = {}
+    for errs in file_errors:
+        errors.extend(errs.listed)
+        if errs.suppressed:
+            suppressed[errs.name] = errs.suppressed
+    return ImportRejected(errors, suppressed)

@@ -1,0 +1,123 @@
+"""Writing inside the import's transaction: upserts by key, period
+replacement, the payment month aggregate and the import log."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, tuple_
+from sqlalchemy.exc import DBAPIError
+
+from data import schema
+from data.db import upsert
+from data.importer import datasets as d
+from data.importer.errors import FileErrors, FileReport
+
+AGG_DIMENSIONS = ("fiscal_year", "pay_ym", "mof_div_code", "agency_code", "pro_code", "bgt_id",
+                  "exp_func_code", "dep_bgt_eco_code", "fund_type_code", "direct_fund_code",
+                  "bond_code")
+
+
+class StoreWriter:
+    """Receives valid chunks while files stream. Stops writing at the first
+    error anywhere (the transaction will be rolled back; checking goes on)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.accepting = True
+        self.current_errors: FileErrors | None = None
+        self._statements: dict[str, object] = {}
+        self._replaced: dict[str, set[tuple]] = {}
+        self.payment_slices: set[tuple[int, int]] = set()
+
+    def stop(self) -> None:
+        self.accepting = False
+
+    def _upsert(self, ds: d.Dataset):
+        stmt = self._statements.get(ds.name)
+        if stmt is None:
+            base = upsert(self.conn, ds.table)
+            keys = [ds.by_name[k].column for k in ds.key]
+            columns = [c.name for c in ds.table.c if c.name not in keys]
+            stmt = base.on_conflict_do_update(
+                index_elements=keys, set_={c: base.excluded[c] for c in columns})
+            self._statements[ds.name] = stmt
+        return stmt
+
+    def write(self, ds: d.Dataset, rows: list[dict]) -> None:
+        if not self.accepting:
+            return
+        keys = [ds.by_name[k].column for k in ds.key]
+        if len({tuple(r[k] for k in keys) for r in rows}) != len(rows):
+            # A key repeated inside the chunk: the file will be rejected for it,
+            # and ON CONFLICT may not touch a row twice in one statement.
+            self.stop()
+            return
+        try:
+            if ds.replace_scope:
+                self._replace(ds, rows)
+            if ds.name == "payment":
+                self._note_payment_slices(rows)
+            self.conn.execute(self._upsert(ds), rows)
+        except DBAPIError as err:
+            self.stop()
+            if self.current_errors is not None:
+                self.current_errors.add(None, None, "数据库拒绝写入",
+                                        "the database refused the rows",
+                                        str(err.orig).splitlines()[0][:200])
+
+    def _replace(self, ds: d.Dataset, rows: list[dict]) -> None:
+        """Delete each (PERIOD, scope) of the file once per import, before its
+        first rows are written, so a re-delivered period replaces the old one
+        and other scopes of that period stay."""
+        scope = [ds.by_name[n].column for n in ds.replace_scope]
+        done = self._replaced.setdefault(ds.name, set())
+        new = {tuple(r[c] for c in scope) for r in rows} - done
+        if not new:
+            return
+        t = ds.table
+        stmt = delete(t).where(and_(*(t.c[c] == bindparam(f"p_{c}") for c in scope)))
+        self.conn.execute(stmt, [{f"p_{c}": v for c, v in zip(scope, pair)} for pair in sorted(new)])
+        done.update(new)
+
+    def _note_payment_slices(self, rows: list[dict]) -> None:
+        p = schema.payment
+        self.payment_slices.update((r["fiscal_year"], r["pay_ym"]) for r in rows)
+        ids = [r["pay_cert_id"] for r in rows]
+        before = select(p.c.fiscal_year, p.c.pay_ym).where(p.c.pay_cert_id.in_(ids)).distinct()
+        self.payment_slices.update((fy, ym) for fy, ym in self.conn.execute(before))
+
+    def rebuild_payment_aggregate(self) -> None:
+        """Recompute the (fiscal_year, pay_ym) slices touched by this import."""
+        if not self.payment_slices:
+            return
+        agg, p = schema.agg_payment_month, schema.payment
+        slices = sorted(self.payment_slices)
+        self.conn.execute(delete(agg).where(
+            tuple_(agg.c.fiscal_year, agg.c.pay_ym).in_(slices)))
+        # pay_date ranges let the pay_date index find the rows of each month.
+        in_slices = or_(*(
+            and_(p.c.fiscal_year == fy, p.c.pay_date >= _month_start(ym),
+                 p.c.pay_date < _month_start(ym + (89 if ym % 100 == 12 else 1)))
+            for fy, ym in slices))
+        dims = [p.c[c] for c in AGG_DIMENSIONS]
+        query = (select(*dims, func.sum(p.c.amount), func.count())
+                 .where(in_slices).group_by(*dims))
+        self.conn.execute(insert(agg).from_select([*AGG_DIMENSIONS, "amount", "n_payments"], query))
+
+    def log(self, username: str | None, started: datetime, files: list[FileReport],
+            sources) -> int:
+        batch_id = self.conn.execute(insert(schema.import_batch).values(
+            username=username, started_at=started, finished_at=datetime.now(),
+            status="ok", message=f"{len(files)} files, {sum(f.rows for f in files)} rows",
+        )).inserted_primary_key[0]
+        self.conn.execute(insert(schema.import_file), [
+            {"batch_id": batch_id, "file_name": f.name, "sha256": s.sha256,
+             "dataset": f.dataset, "rows": f.rows}
+            for f, s in zip(files, sources)])
+        return batch_id
+
+
+def _month_start(ym: int):
+    from datetime import date
+
+    return date(ym // 100, ym % 100, 1)
