@@ -8,8 +8,9 @@ import hashlib
 import os
 from typing import Any, Callable, TypeVar
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from flask_caching import Cache
+from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import data_version, database_url, get_engine
 
@@ -42,16 +43,40 @@ def clear() -> None:
 
 def cached_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call `fn(engine, *args, **kwargs)` through the cache. Arguments must
-    have a stable repr (dates, strings, numbers, frozen dataclasses)."""
+    have a stable repr (dates, strings, numbers, frozen dataclasses).
+
+    When the store cannot be reached, the last value computed for the same
+    call is returned instead (and `served_stale()` turns true for the rest of
+    the request), so a wall display keeps its figures through an outage; with
+    no such value the database error propagates."""
     engine = get_engine()
     if _cache is None:
         return fn(engine, *args, **kwargs)
-    raw = repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()),
-                database_url(), data_version(engine)))
-    key = "q:" + hashlib.sha256(raw.encode()).hexdigest()
-    hit = _cache.get(key)
-    if hit is not None:
-        return hit
-    value = fn(engine, *args, **kwargs)
+    call = repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()), database_url()))
+    last_key = "last:" + hashlib.sha256(call.encode()).hexdigest()
+    try:
+        key = "q:" + hashlib.sha256((call + repr(data_version(engine))).encode()).hexdigest()
+        hit = _cache.get(key)
+        if hit is not None:
+            return hit
+        value = fn(engine, *args, **kwargs)
+    except SQLAlchemyError:
+        last = _cache.get(last_key)
+        if last is None:
+            raise
+        _mark_stale()
+        return last
     _cache.set(key, value)
+    _cache.set(last_key, value)
     return value
+
+
+def _mark_stale() -> None:
+    if has_request_context():
+        g.served_stale = True
+
+
+def served_stale() -> bool:
+    """True when this request was answered (partly) from last-known values
+    because the database was unreachable."""
+    return has_request_context() and bool(g.get("served_stale"))

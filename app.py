@@ -1,0 +1,69 @@
+"""财政监督大脑: the Dash application (pages in pages/), its Flask server with
+the command line, the JSON API and the query cache.
+
+`python app.py` serves on 127.0.0.1:8050 (HOST / PORT override it);
+`flask --app app run` and every `flask --app app ...` command use `server`.
+Building the app never touches the database: pages query it when they render.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dash
+
+from components import shell
+from service import cache, cli
+from service.api import api
+
+ROOT = Path(__file__).resolve().parent
+TITLE = "财政监督大脑"
+
+
+def secret_key(instance_dir: Path = ROOT / "instance") -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in
+    instance/ so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return key
+
+
+def create_app() -> dash.Dash:
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        # Vendored files are linked explicitly (the themes must not all apply).
+        assets_path_ignore=["vendor"],
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        title=TITLE,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    shell.install(app)
+    server = app.server
+    server.config["SECRET_KEY"] = secret_key()
+    cli.register(server)
+    server.register_blueprint(api)
+    cache.init_cache(server)
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=False)

@@ -1,0 +1,370 @@
+"""The app shell around every page: header with navigation built from
+`dash.page_registry`, the global filters (kept in the URL query string),
+clock and "数据截至" stamp, the stale-data banner, kiosk mode, and the page
+container.
+
+Kiosk mode (`?kiosk=1`): dark theme, no controls, rotation through
+`KIOSK_PAGES` (comma-separated paths, default every page in the navigation)
+every `KIOSK_SECONDS` (default 60), and a reload only when the data version
+changes or the database comes back — the status poll reads one row every
+30 s and never re-runs the page queries.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from datetime import date
+from typing import Any, Callable
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from components import format as fmt
+from components import urlstate
+from data import db, status
+from data.measures import FUND_TYPE_NAMES
+from service import cache
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "财政监督大脑"
+APP_SUBTITLE = "人大预算联网监督系统"
+POLL_MS = 30_000
+THEMES = {
+    "flatly": "vendor/bootswatch/flatly.min.css",
+    "bootstrap": "vendor/bootstrap/bootstrap.min.css",
+    "darkly": "vendor/bootswatch/darkly.min.css",
+}
+KIOSK_THEME = "darkly"
+
+
+def light_theme() -> str:
+    name = os.environ.get("APP_THEME", "flatly")
+    return name if name in THEMES and name != KIOSK_THEME else "flatly"
+
+
+def kiosk_seconds() -> int:
+    try:
+        return max(10, int(os.environ.get("KIOSK_SECONDS", "60")))
+    except ValueError:
+        return 60
+
+
+def nav_pages() -> list[dict[str, Any]]:
+    """Registered pages in registration order, without those that opt out
+    (`register_page(..., nav=False)`) or need path variables."""
+    return [p for p in dash.page_registry.values()
+            if p.get("nav", True) and not p.get("path_template")]
+
+
+def kiosk_pages() -> list[str]:
+    known = [p["path"] for p in nav_pages()]
+    wanted = [x.strip() for x in os.environ.get("KIOSK_PAGES", "").split(",") if x.strip()]
+    chosen = [p for p in wanted if p in known]
+    return chosen or known
+
+
+def is_kiosk(params: dict[str, str]) -> bool:
+    return params.get("kiosk") == "1"
+
+
+# -- index page: local stylesheets in a fixed order, theme chosen before paint --
+
+_INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+<link rel="stylesheet" id="theme-css" href="[LIGHT]" data-light="[LIGHT]" data-dark="[DARK]">
+<script>
+(function () {
+  if (new URLSearchParams(window.location.search).get("kiosk") === "1") {
+    var link = document.getElementById("theme-css");
+    link.href = link.dataset.dark;
+    document.documentElement.classList.add("kiosk");
+    document.documentElement.setAttribute("data-bs-theme", "dark");
+  }
+})();
+</script>
+<link rel="stylesheet" href="[ICONS]">
+<link rel="stylesheet" href="[FONT]">
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+
+def index_string(app: dash.Dash) -> str:
+    return (_INDEX
+            .replace("[LIGHT]", app.get_asset_url(THEMES[light_theme()]))
+            .replace("[DARK]", app.get_asset_url(THEMES[KIOSK_THEME]))
+            .replace("[ICONS]", app.get_asset_url("vendor/bootstrap-icons/bootstrap-icons.min.css"))
+            .replace("[FONT]", app.get_asset_url("vendor/noto-sans-sc/noto-sans-sc.css")))
+
+
+def install(app: dash.Dash) -> None:
+    app.index_string = index_string(app)
+    app.layout = layout
+
+
+# -- guarded data access for pages ----------------------------------------------
+
+def notice(text: str, kind: str = "warning", icon: str = "bi-exclamation-triangle-fill"):
+    return dbc.Alert([html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), text],
+                     color=kind, className="shell-notice")
+
+
+def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a page layout function: a lost database or a bug shows a notice
+    in the page instead of a blank page or a stack trace, and figures served
+    from the last-known values carry a visible "stale" notice."""
+
+    @functools.wraps(fn)
+    def wrapped(**kwargs):
+        try:
+            body = fn(**kwargs)
+        except SQLAlchemyError:
+            log.exception("page %s: database unavailable", fn.__module__)
+            return notice("数据库暂时无法连接，本页数据稍后自动恢复。"
+                          " / The database is unreachable; this page will recover by itself.",
+                          "danger", "bi-database-x")
+        except Exception:  # noqa: BLE001 - a page must never show a traceback
+            log.exception("page %s failed", fn.__module__)
+            return notice("本页暂时无法显示，请稍后再试或联系管理员。"
+                          " / This page cannot be shown right now.", "danger")
+        if cache.served_stale():
+            return html.Div([notice("数据库暂时无法连接：以下为最后一次获取的数据。"
+                                    " / Database unreachable: showing the last figures.",
+                                    "warning", "bi-clock-history"), body])
+        return body
+
+    return wrapped
+
+
+# -- layout ---------------------------------------------------------------------
+
+def _nav() -> dbc.Nav:
+    items = []
+    for page in nav_pages():
+        icon = page.get("icon")
+        items.append(dbc.NavItem(dbc.NavLink(
+            [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}) if icon else None,
+             page["name"]],
+            id={"type": "shell-nav", "path": page["path"]},
+            href=page["path"], active="exact")))
+    return dbc.Nav(items, className="shell-nav", navbar=True)
+
+
+def _filters() -> html.Div:
+    fund_options = [{"label": f"{k} {v}", "value": k} for k, v in FUND_TYPE_NAMES.items()]
+    return html.Div(
+        [
+            html.Label(["区划", dcc.Dropdown(id="f-region", placeholder="全部区划", clearable=True,
+                                             optionHeight=40, className="shell-select region")]),
+            html.Label(["年度", dcc.Dropdown(id="f-year", placeholder="年度", clearable=True,
+                                             className="shell-select year")]),
+            html.Label(["截至日期", dcc.DatePickerSingle(id="f-asof", display_format="YYYY-MM-DD",
+                                                         first_day_of_week=1, clearable=True,
+                                                         placeholder="最新")]),
+            html.Label(["资金性质", dcc.Dropdown(id="f-fund", options=fund_options,
+                                                 placeholder="全部资金", clearable=True,
+                                                 className="shell-select fund")]),
+        ],
+        className="shell-filters", id="shell-filters",
+    )
+
+
+def layout() -> html.Div:
+    """Static: no database access, so it can never fail; callbacks fill it."""
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="shell-status"),
+            dcc.Store(id="shell-reload"),
+            dcc.Interval(id="shell-poll", interval=POLL_MS),
+            dcc.Interval(id="shell-clock-tick", interval=1000),
+            dcc.Interval(id="shell-rotate", interval=kiosk_seconds() * 1000, disabled=True),
+            html.Header(
+                [
+                    html.A([html.I(className="bi bi-bank2 me-2", **{"aria-hidden": "true"}),
+                            html.Span(APP_NAME, className="shell-title"),
+                            html.Span(APP_SUBTITLE, className="shell-subtitle")],
+                           id="shell-brand", href="/", className="shell-brand"),
+                    html.Nav(_nav(), className="shell-navwrap", **{"aria-label": "页面导航"}),
+                    html.Div([html.Div(id="shell-clock", className="shell-clock"),
+                              html.Div(id="shell-stamp", className="shell-stamp")],
+                             className="shell-time"),
+                ],
+                className="shell-header",
+            ),
+            _filters(),
+            html.Div(id="shell-banner", role="status", **{"aria-live": "polite"}),
+            html.Main(dash.page_container, className="shell-main"),
+        ],
+        id="shell", className="shell",
+    )
+
+
+# -- callbacks --------------------------------------------------------------------
+
+def _status(prev: dict | None) -> dict:
+    """One row from the store (the data version), and from the cache the
+    latest data date; an unreachable store keeps the previous figures."""
+    try:
+        status.ping(db.get_engine())
+        version = db.data_version(db.get_engine())
+        as_of = cache.cached_call(status.data_as_of)
+    except SQLAlchemyError:
+        log.warning("status poll: database unavailable")
+        prev = prev or {}
+        return {"ok": False, "version": prev.get("version"), "as_of": prev.get("as_of")}
+    return {"ok": True, "version": version, "as_of": as_of.isoformat() if as_of else None}
+
+
+@callback(Output("shell-status", "data"), Input("shell-poll", "n_intervals"),
+          State("shell-status", "data"))
+def poll_status(_n, prev):
+    new = _status(prev)
+    return dash.no_update if new == prev else new
+
+
+@callback(Output("f-region", "options"), Output("f-year", "options"),
+          Input("shell-status", "data"))
+def filter_options(state):
+    from data.overview import fiscal_years, region_options
+
+    if not state or not state.get("ok"):
+        return dash.no_update, dash.no_update
+    try:
+        regions = cache.cached_call(region_options)
+        years = cache.cached_call(fiscal_years)
+    except SQLAlchemyError:
+        return dash.no_update, dash.no_update
+    region_opts = [{"label": "\u3000" * depth + name, "value": code, "search": f"{code} {name}"}
+                   for code, name, depth in regions]
+    return region_opts, [{"label": f"{y}年", "value": y} for y in years]
+
+
+def _filter_values(params: dict[str, str], state: dict | None):
+    default = date.fromisoformat(state["as_of"]) if state and state.get("as_of") else date.today()
+    f = urlstate.filters(params, default)
+    return f.mof_div, f.year, f.as_of.isoformat(), f.fund_type
+
+
+@callback(
+    Output("url", "search"),
+    Output("f-region", "value"), Output("f-year", "value"), Output("f-asof", "date"),
+    Output("f-fund", "value"),
+    Input("url", "search"),
+    Input("f-region", "value"), Input("f-year", "value"), Input("f-asof", "date"),
+    Input("f-fund", "value"),
+    Input("shell-status", "data"),
+)
+def sync_filters(search, region, year, as_of, fund, state):
+    """URL → selectors (load, back button, links); selectors → URL."""
+    params = urlstate.parse(search)
+    trigger = ctx.triggered_id
+    if trigger in ("f-region", "f-year", "f-asof", "f-fund"):
+        if trigger == "f-region":
+            params = {**params, "mof_div": region}
+        elif trigger == "f-fund":
+            params = {**params, "fund_type": fund}
+        elif trigger == "f-year":  # a new year is seen as of its latest date
+            params = {**params, "year": year, "as_of": None}
+        else:  # the date names its own year
+            params = {**params, "as_of": as_of, "year": None}
+        new = urlstate.link("", params)
+        new = new if new.startswith("?") else ""
+        return (new if new != (search or "") else dash.no_update,
+                dash.no_update, dash.no_update, dash.no_update, dash.no_update)
+    return (dash.no_update, *_filter_values(params, state))
+
+
+@callback(Output({"type": "shell-nav", "path": ALL}, "href"), Output("shell-brand", "href"),
+          Input("url", "search"), State({"type": "shell-nav", "path": ALL}, "id"))
+def nav_links(search, ids):
+    """Navigation keeps the global filters and modes."""
+    keep = urlstate.keep_global(urlstate.parse(search))
+    return [urlstate.link(i["path"], keep) for i in ids], urlstate.link("/", keep)
+
+
+@callback(Output("shell", "className"), Output("shell-rotate", "disabled"),
+          Input("url", "search"))
+def mode(search):
+    kiosk = is_kiosk(urlstate.parse(search))
+    return ("shell kiosk" if kiosk else "shell"), not kiosk
+
+
+@callback(Output("url", "pathname"), Input("shell-rotate", "n_intervals"),
+          State("url", "pathname"), prevent_initial_call=True)
+def rotate(_n, pathname):
+    pages = kiosk_pages()
+    if len(pages) < 2:
+        return dash.no_update
+    i = pages.index(pathname) if pathname in pages else -1
+    return pages[(i + 1) % len(pages)]
+
+
+@callback(Output("shell-stamp", "children"), Output("shell-banner", "children"),
+          Input("shell-status", "data"), Input("url", "search"))
+def stamp_and_banner(state, search):
+    if not state:
+        return "", None
+    as_of = _filter_values(urlstate.parse(search), state)[2] if state.get("as_of") else None
+    stamp = fmt.as_of_note(date.fromisoformat(as_of)) if as_of else "暂无数据"
+    if state.get("ok"):
+        return stamp, None
+    return stamp, notice("数据库暂时无法连接：页面显示最后一次获取的数据，连接恢复后自动更新。"
+                         " / Database unreachable: showing the last figures until it recovers.",
+                         "danger", "bi-database-x")
+
+
+clientside_callback(
+    """
+    function (_n) {
+        const d = new Date();
+        const p = (x) => String(x).padStart(2, "0");
+        const w = "日一二三四五六"[d.getDay()];
+        return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 星期${w} `
+             + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    }
+    """,
+    Output("shell-clock", "children"),
+    Input("shell-clock-tick", "n_intervals"),
+)
+
+# Kiosk: reload when the data version moves or the database comes back; the
+# theme follows the kiosk flag when the URL changes inside the app.
+clientside_callback(
+    """
+    function (state, search) {
+        const kiosk = new URLSearchParams(search || "").get("kiosk") === "1";
+        const link = document.getElementById("theme-css");
+        if (link) {
+            const want = kiosk ? link.dataset.dark : link.dataset.light;
+            if (link.getAttribute("href") !== want) { link.setAttribute("href", want); }
+        }
+        document.documentElement.classList.toggle("kiosk", kiosk);
+        document.documentElement.setAttribute("data-bs-theme", kiosk ? "dark" : "light");
+        const prev = window.__shellStatus;
+        if (state) { window.__shellStatus = state; }
+        if (kiosk && prev && state && (state.version !== prev.version || (state.ok && !prev.ok))) {
+            window.location.reload();
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("shell-reload", "data"),
+    Input("shell-status", "data"), Input("url", "search"),
+)
