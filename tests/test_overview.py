@@ -1,0 +1,199 @@
+"""Overview measures (data/overview.py) against hand computation on the store
+of tests/overview_fixture.py, on SQLite and PostgreSQL; and the overview page
+built by its layout function."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from data import overview as ov
+from tests.overview_fixture import A1, C, D, T1, T2, X, Y, load
+
+TP = 273 / 365  # 2025-09-30 is day 273 of a 365-day year
+
+
+@pytest.fixture
+def store(engine):
+    load(engine)
+    return engine
+
+
+def test_region_options_follow_parent_links(store):
+    assert ov.region_options(store) == [(C, "南湖区", 0), (T1, "东栅街道", 1), (T2, "凤桥镇", 1),
+                                        (X, "秀洲区", 0)]
+    assert ov.scope_regions(store, C) == {C, T1, T2}
+    assert ov.scope_regions(store, None) is None
+
+
+def test_fiscal_years(store):
+    assert ov.fiscal_years(store) == [2025, 2024]
+
+
+def test_direct_funds_for_a_county_include_its_townships(store):
+    d = ov.direct_funds(store, D, C)
+    # received: C 1,000,000 + T1 200,000 (F2 arrives after D; X and 2024 are out)
+    assert d.received == Y(1_200_000)
+    # allocated: Q1 800,000 + Q2 150,000 (Q3 after D, Q4 no direct fund, Q5 in X)
+    assert d.allocated == Y(950_000)
+    # paid: P1 300,000 + P2 60,000 (on D) − P3 10,000 refund; P4 after D, P7 is 2024's
+    assert d.paid == Y(350_000)
+    assert d.payment_rate == pytest.approx(350_000 / 1_200_000)
+    assert d.allocation_rate == pytest.approx(950_000 / 1_200_000)
+    assert d.gap_pp == pytest.approx((350_000 / 1_200_000 - TP) * 100)
+    assert d.level == "red"  # about −45.6 pp
+
+
+def test_direct_funds_all_regions_and_a_township(store):
+    d = ov.direct_funds(store, D)
+    assert (d.received, d.allocated, d.paid) == (Y(1_200_999), Y(950_500), Y(350_100))
+    t = ov.direct_funds(store, D, T1)
+    assert (t.received, t.allocated, t.paid) == (Y(200_000), Y(150_000), Y(60_000))
+    empty = ov.direct_funds(store, D, T2)
+    assert (empty.received, empty.payment_rate, empty.level) == (0, None, None)
+
+
+def test_debt_position(store):
+    debt = ov.debt_position(store, D, C)
+    # general: B1 10,000,000 − 1,000,000 repaid 2025-06-01 (the December repayment is after D)
+    # special: B2 20,000,000 (its September instalment is unpaid; B3 is issued after D)
+    assert debt.balance == {"general": Y(9_000_000), "special": Y(20_000_000)}
+    assert debt.limit == {"general": Y(12_000_000), "special": Y(19_000_000)}
+    assert debt.capacity == Y(25_000_000) and debt.gdp == Y(110_000_000)
+    assert debt.debt_ratio == pytest.approx(29 / 25)
+    assert debt.liability_ratio == pytest.approx(29 / 110)
+    assert debt.level == "green"  # 116% is below the 120% band
+    assert debt.over_limit() == ["special"]
+    later = ov.debt_position(store, date(2025, 12, 31), C)
+    assert later.balance == {"general": Y(7_000_000), "special": Y(25_000_000)}
+    everywhere = ov.debt_position(store, D)
+    assert everywhere.balance["general"] == Y(9_000_000 + 2_000_000)
+
+
+@pytest.mark.parametrize("ratio, band", [(1.1999, "green"), (1.2, "yellow"), (1.9999, "yellow"),
+                                         (2.0, "orange"), (3.0, "red")])
+def test_debt_ratio_bands(ratio, band):
+    debt = ov.DebtPosition({"general": 0, "special": 0},
+                           {"general": int(ratio * 1_000_000), "special": 0}, 1_000_000, None)
+    assert debt.level == band
+    assert ov.DebtPosition({"general": 0, "special": 0}, {"general": 5, "special": 0},
+                           None, None).level is None
+
+
+def test_soe_totals_use_each_enterprise_latest_period(store):
+    soe = ov.soe_totals(store, D, C)
+    # E1 2025-09 (the October report is after D), E2 2025-07, E3 (financial) 2025-09
+    assert soe.enterprises == 3
+    assert soe.assets == Y(1000 + 2000 + 10000)
+    assert soe.liabilities == Y(680 + 1500 + 9500)
+    assert soe.profit == Y(-5 + 20 + 100)
+    assert soe.alr == pytest.approx(11680 / 13000)
+    assert (soe.alr_yellow, soe.alr_red, soe.loss_making) == (1, 1, 1)  # E1 68%, E2 75%
+    assert soe.period == "2025-09"
+    assert soe.level == "red"
+    august = ov.soe_totals(store, date(2025, 8, 31), C)
+    assert (august.enterprises, august.liabilities, august.loss_making) == (2, Y(600 + 1500), 0)
+
+
+def test_freshness(store):
+    fresh = {f.dataset: f for f in ov.freshness(store, D, C)}
+    assert fresh["payment"].latest == D and not fresh["payment"].stale
+    assert fresh["revenue"].latest == date(2025, 7, 31) and fresh["revenue"].stale
+    assert fresh["soe_financial"].latest == D and not fresh["soe_financial"].stale
+    assert fresh["admin_asset"].latest is None and fresh["admin_asset"].stale
+    everywhere = {f.dataset: f for f in ov.freshness(store, D)}
+    assert not everywhere["revenue"].stale and not everywhere["admin_asset"].stale
+
+
+def test_freshness_boundary(store):
+    rows = {f.dataset: f for f in ov.freshness(store, date(2025, 10, 1), C)}
+    assert rows["payment"].latest == D and not rows["payment"].stale  # P4 (10-02) is after D
+    assert rows["revenue"].stale
+    # revenue's 2025-07 ends on 07-31, exactly D − 40 days when D is 09-09
+    assert not {f.dataset: f for f in ov.freshness(store, date(2025, 9, 9), C)}["revenue"].stale
+    assert {f.dataset: f for f in ov.freshness(store, date(2025, 9, 10), C)}["revenue"].stale
+
+
+# -- the page --------------------------------------------------------------------
+
+@pytest.fixture
+def app_on(store, db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    import app as app_module
+    from service import cache
+
+    cache.clear()
+    with app_module.server.test_request_context():
+        yield app_module
+
+
+def _texts(component) -> list[str]:
+    out = []
+
+    def walk(c):
+        if isinstance(c, str):
+            out.append(c)
+        elif isinstance(c, (list, tuple)):
+            for x in c:
+                walk(x)
+        elif c is not None and hasattr(c, "children"):
+            walk(c.children)
+
+    walk(component)
+    return out
+
+
+def _find(component, id_):
+    if getattr(component, "id", None) == id_:
+        return component
+    kids = getattr(component, "children", None)
+    for k in kids if isinstance(kids, (list, tuple)) else [kids]:
+        if k is not None and not isinstance(k, str):
+            hit = _find(k, id_)
+            if hit is not None:
+                return hit
+    return None
+
+
+def test_overview_layout_shows_the_measures(app_on):
+    import sys
+
+    from components import format as fmt
+
+    page = sys.modules["pages.overview"]
+    tree = page.layout(as_of=D.isoformat(), mof_div=C)
+    text = " ".join(_texts(tree))
+    assert "南湖区" in text and "数据截至 2025年9月30日" in text
+    direct = _find(tree, "kpi-direct")
+    assert fmt.pct(350_000 / 1_200_000) in _texts(direct)
+    assert direct.to_plotly_json()["props"]["data-level"] == "red"
+    debt = " ".join(_texts(_find(tree, "kpi-debt")))
+    assert "2,900.00" in debt and "万元" in debt and "超限额" in debt
+    assert _find(tree, "kpi-debt").to_plotly_json()["props"]["data-level"] == "red"
+    soe = " ".join(_texts(_find(tree, "kpi-soe")))
+    assert fmt.pct(11680 / 13000) in soe and "3 户企业" in soe
+    fresh = _find(tree, "kpi-freshness")
+    assert "2/4" in _texts(fresh)
+
+
+def test_overview_layout_expenditure_matches_query_layer(app_on):
+    import sys
+
+    from data.db import get_engine
+    from data.query import Scope, execution_total
+
+    page = sys.modules["pages.overview"]
+    tree = page.layout(as_of=D.isoformat(), mof_div=C)
+    row = execution_total(get_engine(), Scope(as_of=D, mof_div=C))
+    # quotas to D in C: Q1 800,000 + Q2 150,000 + Q4 500,000; payments to D: P1+P2+P3+P5
+    assert (row.budget, row.paid) == (Y(1_450_000), Y(450_000))
+    figure = _find(tree, "kpi-expenditure")
+    assert "45.00" in _texts(figure) and "万元" in _texts(figure)
+
+
+def test_overview_layout_on_bad_input_and_empty_filters(app_on):
+    import sys
+
+    page = sys.modules["pages.overview"]
+    tree = page.layout(as_of="not-a-date", mof_div="", fund_type="9")
+    assert _find(tree, "overview-tiles") is not None  # malformed values fall back to defaults
