@@ -7,11 +7,14 @@ Building the app never touches the database: pages query it when they render.
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
 
 import dash
+from flask import jsonify
+from sqlalchemy.exc import SQLAlchemyError
 
 from components import shell
 from service import cache, cli
@@ -58,7 +61,14 @@ def create_app() -> dash.Dash:
     cli.register(server)
     server.register_blueprint(api)
     cache.init_cache(server)
+    server.register_error_handler(SQLAlchemyError, _database_unavailable)
     return app
+
+
+def _database_unavailable(err: SQLAlchemyError):
+    """A lost database answers 503 JSON, never a traceback."""
+    logging.getLogger(__name__).error("database unavailable: %s", err)
+    return jsonify({"error": "数据库暂时无法连接 / database unavailable"}), 503
 
 
 app = create_app()

@@ -1,0 +1,90 @@
+"""Accounts through the command line, hashed storage, and bearer tokens on
+a real token-protected endpoint."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from data import accounts
+from data.schema import api_token, app_user, audit_log
+from tests.overview_fixture import load
+
+PASSWORD = "Yusuan-2025!"
+
+
+@pytest.fixture
+def app_on(engine, db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    import app as app_module
+
+    return app_module.server
+
+
+def _cli(server, *args, input=None):
+    return server.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_users_create_and_token_via_cli(app_on, engine):
+    result = _cli(app_on, "users", "create", "alice", "--role", "staff", "--password-stdin",
+                  input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        user = conn.execute(select(app_user)).mappings().one()
+    assert user["username"] == "alice" and user["role"] == "staff"
+    assert PASSWORD not in user["password_hash"]
+    assert accounts.check_password(engine, "alice", PASSWORD)["role"] == "staff"
+    assert accounts.check_password(engine, "alice", "wrong") is None
+    assert accounts.check_password(engine, "nobody", PASSWORD) is None
+
+    again = _cli(app_on, "users", "create", "alice", "--role", "deputy")
+    assert again.exit_code == 1
+    assert "用户已存在" in again.output and "already exists" in again.output
+
+    issued = _cli(app_on, "users", "token", "alice")
+    assert issued.exit_code == 0
+    token = issued.output.strip()
+    assert len(token) >= 40
+    with engine.connect() as conn:
+        stored = conn.execute(select(api_token.c.token_hash)).scalars().all()
+        actions = conn.execute(select(audit_log.c.action)).scalars().all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in stored
+    assert accounts.user_for_token(engine, token)["username"] == "alice"
+    assert actions == ["user_create", "token_issue"]
+
+    unknown = _cli(app_on, "users", "token", "bob")
+    assert unknown.exit_code == 1 and "no such active user" in unknown.output
+
+
+def test_account_rules(engine):
+    with pytest.raises(accounts.AccountError, match="role"):
+        accounts.create_user(engine, "x", "root")
+    with pytest.raises(accounts.AccountError, match="user name"):
+        accounts.create_user(engine, "  ", "staff")
+    accounts.create_user(engine, "dep", "deputy")  # token-only account
+    assert accounts.check_password(engine, "dep", "") is None
+    assert accounts.user_for_token(engine, "") is None
+    assert accounts.user_for_token(engine, "not-a-token") is None
+
+
+def test_bearer_token_on_execution_endpoint(app_on, engine):
+    load(engine)
+    accounts.create_user(engine, "api", "deputy")
+    token = accounts.issue_token(engine, "api")
+    client = app_on.test_client()
+    url = "/api/v1/execution?as_of=2025-09-30&by=mof_div"
+
+    missing = client.get(url)
+    assert missing.status_code == 401 and "error" in missing.get_json()
+    wrong = client.get(url, headers={"Authorization": "Bearer " + token[:-2] + "xx"})
+    assert wrong.status_code == 401
+    not_bearer = client.get(url, headers={"Authorization": "Basic " + token})
+    assert not_bearer.status_code == 401
+
+    good = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert good.status_code == 200
+    body = good.get_json()
+    assert body["as_of"] == "2025-09-30"
+    assert {r["code"] for r in body["rows"]} >= {"330402", "33040201"}
