@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from data.db import make_engine, upgrade
+from data.db import engine_for, make_engine, upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
@@ -43,6 +43,8 @@ def pg_cluster():
     # A migrated template makes each fresh database a cheap copy.
     cluster.execute("CREATE DATABASE template_budget")
     upgrade(cluster.url("template_budget"))
+    # upgrade() keeps a pooled connection; a template must have no sessions.
+    engine_for(cluster.url("template_budget")).dispose()
     yield cluster
     cluster.stop()
 
@@ -51,6 +53,8 @@ def pg_cluster():
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     upgrade(f"sqlite:///{path}")
+    # Closing the pool checkpoints the WAL into the file that tests copy.
+    engine_for(f"sqlite:///{path}").dispose()
     return path
 
 
