@@ -1,0 +1,129 @@
+"""Shared browser-test fixtures: the app served on a free localhost port over
+a store with data, and a Playwright page in headless Chromium that records
+every request (so a test can prove nothing left 127.0.0.1).
+
+Use from a test module:
+
+    from tests.browser import browser_store, live_server, page  # noqa: F401
+
+    @pytest.mark.browser
+    def test_something(live_server, page):
+        page.goto(live_server + "/")
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from data.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_store(sqlite_template, tmp_path_factory):
+    """(database URL, engine) of a SQLite store holding the demo region
+    (the `tiny` demo when the generator is available, else the hand-made
+    overview store)."""
+    path = tmp_path_factory.mktemp("browser") / "store.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        from data.demo import load_demo
+    except ImportError:
+        from tests.overview_fixture import load
+
+        load(engine)
+    else:
+        from tests.conftest import DEMO_AS_OF
+
+        load_demo(engine, scale="tiny", seed=7, as_of=DEMO_AS_OF,
+                  workdir=tmp_path_factory.mktemp("browser-demo"))
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_store, tmp_path_factory):
+    """Base URL of `python app.py` serving the browser store."""
+    url, _engine = browser_store
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "PORT": str(port),
+           "SECRET_KEY": "browser-tests-only"}
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as res:
+                if res.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"the app did not start; see {log.name}")
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh page (1920×1080, zh-CN); `page.requested` lists every URL it
+    asked for, `page.off_host()` those that left this machine."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    # The network is closed: anything not on this machine fails, as on the wall display.
+    context.route(lambda url: urlparse(url).hostname not in LOCAL_HOSTS,
+                  lambda route: route.abort())
+    pg = context.new_page()
+    pg.requested = []
+    pg.on("request", lambda req: pg.requested.append(req.url))
+    pg.off_host = lambda: [u for u in pg.requested
+                           if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                           and urlparse(u).hostname not in LOCAL_HOSTS]
+    yield pg
+    context.close()
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name

@@ -1,0 +1,84 @@
+"""The overview in headless Chromium: the tiles show the store's figures,
+nothing is fetched from outside this machine, and the kiosk view renders
+dark at 1920×1080 (screenshot in test-artifacts/)."""
+from __future__ import annotations
+
+
+import pytest
+
+from components import format as fmt
+from components.kpi import money_figure
+from data import overview as ov
+from data.query import Scope, budgets, execution_total
+from data.status import data_as_of
+from tests.browser import artifact, browser_store, chromium, live_server, page  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def _figure(pg, tile: str) -> str:
+    return pg.locator(f"#{tile} .kpi-figure-value").inner_text().strip()
+
+
+def _top_region(engine) -> str:
+    return ov.region_options(engine)[0][0]
+
+
+def test_overview_tiles_match_the_store(live_server, page, browser_store):
+    _url, engine = browser_store
+    as_of = data_as_of(engine)
+    region = _top_region(engine)
+    page.goto(f"{live_server}/?mof_div={region}&as_of={as_of.isoformat()}")
+    page.wait_for_selector("#kpi-freshness", timeout=30_000)
+
+    spent = execution_total(engine, Scope(as_of=as_of, mof_div=region))
+    assert _figure(page, "kpi-expenditure") == money_figure(spent.paid)[0]
+    (revenue,) = budgets(engine, Scope(as_of=as_of, mof_div=region, fund_type="1"))
+    assert _figure(page, "kpi-revenue") == money_figure(revenue.revenue)[0]
+    direct = ov.direct_funds(engine, as_of, region)
+    assert _figure(page, "kpi-direct") == (fmt.pct(direct.payment_rate) if direct.received else "—")
+    debt = ov.debt_position(engine, as_of, region)
+    assert _figure(page, "kpi-debt") == money_figure(debt.total_balance)[0]
+    soe = ov.soe_totals(engine, as_of, region)
+    assert _figure(page, "kpi-soe") == (fmt.pct(soe.alr) if soe.enterprises else "—")
+    fresh = ov.freshness(engine, as_of, region)
+    assert _figure(page, "kpi-freshness") == f"{sum(not f.stale for f in fresh)}/{len(fresh)}"
+
+    assert page.locator("#shell-stamp").inner_text() == fmt.as_of_note(as_of)
+    assert "年" in page.locator("#shell-clock").inner_text()
+    # navigation keeps the global filters
+    href = page.locator(".shell-nav a").first.get_attribute("href")
+    assert f"mof_div={region}" in href and f"as_of={as_of.isoformat()}" in href
+    assert page.off_host() == []
+
+
+def test_region_selector_writes_the_url(live_server, page, browser_store):
+    _url, engine = browser_store
+    options = ov.region_options(engine)
+    child = next((code, name) for code, name, depth in options if depth == 1)
+    page.goto(f"{live_server}/")
+    page.wait_for_selector("#kpi-freshness", timeout=30_000)
+    page.locator("#f-region").click()
+    page.get_by_role("option", name=child[1]).click()
+    page.wait_for_url(f"**mof_div={child[0]}**", timeout=10_000)
+    page.wait_for_function(
+        f"document.querySelector('.page-title') && "
+        f"document.querySelector('.page-title').innerText.includes('{child[1]}')",
+        timeout=15_000)
+    page.go_back()
+    page.wait_for_function("!window.location.search.includes('mof_div')", timeout=10_000)
+    assert page.off_host() == []
+
+
+def test_kiosk_screenshot(live_server, page):
+    page.goto(f"{live_server}/?kiosk=1")
+    page.wait_for_selector("#kpi-freshness", timeout=30_000)
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(500)
+    assert page.locator("#shell-filters").is_hidden()
+    assert page.locator(".shell-navwrap").is_hidden()
+    assert "darkly" in page.locator("#theme-css").get_attribute("href")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark != "rgb(255, 255, 255)"
+    page.screenshot(path=str(artifact("overview-kiosk-1920x1080.png")))
+    assert page.off_host() == []
