@@ -17,6 +17,7 @@ from data.importer.validate import check_source, load_refs
 from data.importer.writer import StoreWriter
 
 CHUNK_ROWS = 5000
+SQLITE_CACHE_KIB = 128 * 1024
 
 
 class _Rejected(Exception):
@@ -41,27 +42,36 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
     rank = {name: i for i, name in enumerate(ORDER)}
     sources.sort(key=lambda s: rank[s.dataset])  # stable: same dataset keeps the given order
 
-    try:
-        with engine.begin() as conn:
-            writer = StoreWriter(conn)
-            if file_errors:
-                writer.stop()
-            refs = load_refs(conn)
-            reports: list[FileReport] = []
-            for src in sources:
-                errs = FileErrors(src.name)
-                writer.current_errors = errs
-                reports.append(check_source(src, refs, errs, writer, chunk_rows))
-                if errs:
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        try:
+            with conn.begin():
+                if sqlite:
+                    # Random-order index inserts of a big file thrash the default 2 MB cache.
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                writer = StoreWriter(conn)
+                if file_errors:
                     writer.stop()
-                    file_errors.append(errs)
-            if file_errors or not writer.accepting:
-                raise _Rejected()
-            writer.rebuild_payment_aggregate()
-            version = bump_data_version(conn)
-            batch_id = writer.log(username, started, reports, sources)
-    except _Rejected:
-        raise _rejection(file_errors) from None
+                refs = load_refs(conn)
+                reports: list[FileReport] = []
+                for src in sources:
+                    errs = FileErrors(src.name)
+                    writer.current_errors = errs
+                    reports.append(check_source(src, refs, errs, writer, chunk_rows))
+                    if errs:
+                        writer.stop()
+                        file_errors.append(errs)
+                if file_errors or not writer.accepting:
+                    raise _Rejected()
+                writer.rebuild_payment_aggregate()
+                version = bump_data_version(conn)
+                batch_id = writer.log(username, started, reports, sources)
+        except _Rejected:
+            raise _rejection(file_errors) from None
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA cache_size = -2000")
+                conn.commit()
     return ImportReport(batch_id=batch_id, files=reports, data_version=version)
 
 
@@ -73,3 +83,4 @@ def _rejection(file_errors: list[FileErrors]) -> ImportRejected:
         if errs.suppressed:
             suppressed[errs.name] = errs.suppressed
     return ImportRejected(errors, suppressed)
+

@@ -61,6 +61,13 @@ class Column:
     ref: str | None
     deferred: bool  # refers to the dataset's own keys: checked at the end of the file
 
+    def __post_init__(self):
+        # Read once per cell of every row: plain attributes, not properties.
+        self.name = self.field.name
+        self.column = self.field.column
+        self.nullable = self.field.nullable
+        self.default = self.field.default
+
 
 def _yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:.2f}"
@@ -226,33 +233,32 @@ def _check_rows(src, ds, refs, errors, sink, chunk_size, report) -> None:
         ok = True
         for col in columns:
             raw = cells[col.index] if col.index < n else None
-            f = col.field
             if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
-                if not f.nullable:
-                    add_error(line, f.name, "必填项为空", "required value is empty", "")
+                if not col.nullable:
+                    add_error(line, col.name, "必填项为空", "required value is empty", "")
                     ok = False
                 else:
-                    rec[f.column] = f.default
+                    rec[col.column] = col.default
                 continue
             try:
                 value = col.parse(raw)
             except Bad as bad:
-                add_error(line, f.name, bad.zh, bad.en, render(raw))
+                add_error(line, col.name, bad.zh, bad.en, render(raw))
                 ok = False
                 continue
             if value == "":
-                value = f.default
-                if not f.nullable:
-                    add_error(line, f.name, "必填项为空", "required value is empty", render(raw))
+                value = col.default
+                if not col.nullable:
+                    add_error(line, col.name, "必填项为空", "required value is empty", render(raw))
                     ok = False
             elif col.ref is not None and value not in refs[col.ref]:
                 if col.deferred:
-                    pending.append((line, f.name, value, col.ref))
+                    pending.append((line, col.name, value, col.ref))
                 else:
                     zh, en = _ref_message(col.ref)
-                    add_error(line, f.name, zh, en, value)
+                    add_error(line, col.name, zh, en, value)
                     ok = False
-            rec[f.column] = value
+            rec[col.column] = value
         if ok and row_check is not None:
             before = errors.count
             row_check(rec, lambda c, zh, en, v, _l=line: add_error(_l, c, zh, en, v))
@@ -261,16 +267,18 @@ def _check_rows(src, ds, refs, errors, sink, chunk_size, report) -> None:
             ref = d.cls_ref(rec["scheme"])
             if rec["parent_code"] not in refs[ref]:
                 pending.append((line, "PARENT_CODE", rec["parent_code"], ref))
+        # A dimension row with an error elsewhere still names its key: later
+        # rows and files referring to it should not report it missing again.
+        if provides is not None and single_key in rec:
+            provides.add(rec[single_key])
+        elif is_cls and "scheme" in rec and "code" in rec:
+            refs[d.cls_ref(rec["scheme"])].add(rec["code"])
         if not ok:
             continue
         n_rows += 1
         key = rec[single_key] if single_key else tuple(rec[c] for c in key_cols)
         digests.append(hash(key))
         lines.append(line)
-        if provides is not None:
-            provides.add(key)
-        elif is_cls:
-            refs[d.cls_ref(rec["scheme"])].add(rec["code"])
         if sink.accepting and not errors:
             chunk.append(rec)
             if len(chunk) >= chunk_size:

@@ -18,6 +18,7 @@ _DATE = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _INTEGER = re.compile(r"^\d+$")
+_SIMPLE_MONEY = re.compile(r"^\s*([+-]?)(\d{1,16})(?:\.(\d{1,2}))?\s*$")
 
 
 class Bad(ValueError):
@@ -91,6 +92,16 @@ def make_money(f: d.Field) -> Callable[[object], int]:
     signed = f.signed
 
     def parse(value: object) -> int:
+        if value.__class__ is str:
+            m = _SIMPLE_MONEY.match(value)
+            if m:  # the common case, exact without Decimal
+                sign, whole, frac = m.groups()
+                if sign == "-" and not signed:
+                    raise Bad("金额不能为负数", "amount must not be negative")
+                fen = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
+                if fen > MAX_FEN:
+                    raise Bad("金额超出范围", "amount out of range")
+                return -fen if sign == "-" else fen
         num = _decimal(value, "金额", "amount")
         if _decimals(num) > 2:
             raise Bad("金额最多两位小数", "amount has more than 2 decimals")
@@ -173,6 +184,11 @@ def parse_date(value: object) -> date:
         else:
             raise bad
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     m = _DATE.match(text)
     if m:
         y, mo, dd = int(m.group(1)), int(m.group(3)), int(m.group(4))
@@ -238,6 +254,18 @@ def make_parser(ds: d.Dataset, f: d.Field) -> Callable[[object], object]:
     choices = frozenset(f.choices) if f.choices else None
     # Letter codes (ASSET_CLASS, SCHEME) are accepted in any case.
     upper = choices is not None and any(ch.isascii() and ch.isalpha() for c in choices for ch in c)
+
+    if choices is None and max_len is not None and f.kind == d.CODE:
+        def parse_plain_code(value: object) -> str:
+            if value.__class__ is str and not value.startswith(("=", " =")):
+                text = value.strip()
+            else:
+                text = parse_code(value)
+            if len(text) > max_len:
+                raise Bad(f"超过最大长度 {max_len}", f"longer than {max_len} characters")
+            return text
+
+        return parse_plain_code
 
     def parse(value: object) -> str:
         text = base(value)

@@ -1,0 +1,1 @@
+"""Small builders of data-contract files for the importer tests."""
