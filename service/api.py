@@ -100,3 +100,67 @@ def health():
         return jsonify({"status": "error", "database": "unavailable", "data_as_of": None}), 503
     return jsonify({"status": "ok", "database": "ok",
                     "data_as_of": as_of.isoformat() if as_of else None})
+
+
+# -- budget execution (SPEC §3.2) -----------------------------------------------------
+
+EXECUTION_BY = ("mof_div", "dept", "agency", "func_class", "func", "project")
+
+
+def _optional(name: str) -> str | None:
+    raw = request.args.get(name)
+    return raw.strip() if raw is not None and raw.strip() else None
+
+
+def _execution_dates(engine) -> tuple[int, date]:
+    """(year, as_of): as_of defaults to the latest data date (the 31 Dec of an
+    earlier `year`), year to year(as_of); both given must agree."""
+    from service.cache import cached_call
+
+    year = arg_int("year") if _optional("year") is not None else None
+    if year is not None and not 1900 <= year <= 2999:
+        raise BadParameter("year", f"年度超出范围 / year out of range: {year}")
+    if _optional("as_of") is not None:
+        as_of = arg_date("as_of")
+        if year is not None and as_of.year != year:
+            raise BadParameter("as_of", f"as_of 的年度应等于 year / the year of as_of must equal "
+                                        f"year: {as_of.isoformat()} vs {year}")
+        return as_of.year, as_of
+    latest = cached_call(status.data_as_of) or date.today()
+    if year is None or year == latest.year:
+        return latest.year, latest
+    if year < latest.year:
+        return year, date(year, 12, 31)
+    raise BadParameter("year", f"该年度尚无数据（最新数据日期 {latest.isoformat()}）/ no data for "
+                               f"this year yet (latest data date {latest.isoformat()}): {year}")
+
+
+@api.get("/execution")
+@require_token
+def execution():
+    """Execution rate against time progress by one dimension (rule EXEC_LAG)."""
+    from data import query
+    from service.cache import cached_call
+
+    engine = get_engine()
+    by = arg_choice("by", EXECUTION_BY)
+    if by is None:
+        raise BadParameter("by", f"必填，取值 {', '.join(EXECUTION_BY)} / required, one of "
+                                 f"{', '.join(EXECUTION_BY)}")
+    fund_type = arg_choice("fund_type", ("1", "2", "3", "4"))
+    year, as_of = _execution_dates(engine)
+    scope = query.Scope(as_of=as_of, year=year, mof_div=_optional("mof_div"), fund_type=fund_type)
+    try:
+        query.validate_scope(engine, scope)
+        rows = cached_call(query.execution, scope, by, _optional("parent"))
+    except query.QueryError as err:
+        raise BadParameter(err.parameter, err.message)
+    return jsonify({
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "time_progress": round(query.scope_tp(scope), 6),
+        "rows": [{"code": r.code, "name": r.name, "budget": yuan(r.budget), "paid": yuan(r.paid),
+                  "rate": None if r.rate is None else round(r.rate, 6),
+                  "gap_pp": None if r.gap_pp is None else round(r.gap_pp, 4),
+                  "level": r.level} for r in rows],
+    })

@@ -4,16 +4,20 @@ tables (no aggregate table, no data.hierarchy)."""
 from __future__ import annotations
 
 import csv
+import itertools
 import random
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine, insert, select, text
 
 from data import schema as s
-from data.db import bump_data_version
+from data.db import bump_data_version, make_engine
+from data.hierarchy import forget
 
 CLASSIFICATION = Path(__file__).resolve().parent.parent / "data" / "classification.csv"
 
@@ -35,6 +39,29 @@ def _codes(scheme: str) -> list[tuple[str, str | None]]:
     with CLASSIFICATION.open(encoding="utf-8") as f:
         return [(r["CODE"], r["PARENT_CODE"] or None) for r in csv.DictReader(f)
                 if r["SCHEME"] == scheme]
+
+
+_synth_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def synth_engine(request, backend, tmp_path_factory):
+    """The synthetic store per backend (read-only for tests)."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path_factory.mktemp("synth") / "synth.db"
+        shutil.copy(template, path)
+        url = f"sqlite:///{path}"
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"synth_{next(_synth_counter)}"
+        cluster.execute(f"CREATE DATABASE {name} TEMPLATE template_budget")
+        url = cluster.url(name)
+    eng = make_engine(url)
+    load_synthetic(eng)
+    yield eng
+    forget(eng)
+    eng.dispose()
 
 
 def load_synthetic(engine: Engine, seed: int = 11) -> None:

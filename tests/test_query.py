@@ -3,7 +3,6 @@ the raw tables, on a synthetic store (awkward cases written in) and on the
 demo, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from datetime import date
 
@@ -11,31 +10,11 @@ import pytest
 from sqlalchemy import event
 
 from data import query as q
-from data.hierarchy import forget
 from data.measures import THREE_PUBLIC_ECO_CODES
-from data.db import make_engine
-from tests.querycheck import Reference, RefScope, load_synthetic
+from tests.querycheck import Reference, RefScope, synth_engine  # noqa: F401 (fixture)
 
 MID_MONTH = date(2026, 11, 20)
 MONTH_END = date(2026, 10, 31)
-
-
-@pytest.fixture(scope="session")
-def synth_engine(request, backend, tmp_path_factory):
-    if backend == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path_factory.mktemp("synth") / "synth.db"
-        shutil.copy(template, path)
-        url = f"sqlite:///{path}"
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        cluster.execute("CREATE DATABASE synth TEMPLATE template_budget")
-        url = cluster.url("synth")
-    eng = make_engine(url)
-    load_synthetic(eng)
-    yield eng
-    forget(eng)
-    eng.dispose()
 
 
 _refs: dict[int, Reference] = {}
