@@ -239,18 +239,17 @@ def poll_status(_n, prev):
     return dash.no_update if new == prev else new
 
 
-@callback(Output("f-region", "options"), Output("f-year", "options"),
-          Input("shell-status", "data"))
-def filter_options(state):
+def filter_options(state: dict | None):
+    """Region (indented by level) and year choices; None while the store is away."""
     from data.overview import fiscal_years, region_options
 
     if not state or not state.get("ok"):
-        return dash.no_update, dash.no_update
+        return None
     try:
         regions = cache.cached_call(region_options)
         years = cache.cached_call(fiscal_years)
     except SQLAlchemyError:
-        return dash.no_update, dash.no_update
+        return None
     region_opts = [{"label": "\u3000" * depth + name, "value": code, "search": f"{code} {name}"}
                    for code, name, depth in regions]
     return region_opts, [{"label": f"{y}年", "value": y} for y in years]
@@ -264,6 +263,7 @@ def _filter_values(params: dict[str, str], state: dict | None):
 
 @callback(
     Output("url", "search"),
+    Output("f-region", "options"), Output("f-year", "options"),
     Output("f-region", "value"), Output("f-year", "value"), Output("f-asof", "date"),
     Output("f-fund", "value"),
     Input("url", "search"),
@@ -272,10 +272,17 @@ def _filter_values(params: dict[str, str], state: dict | None):
     Input("shell-status", "data"),
 )
 def sync_filters(search, region, year, as_of, fund, state):
-    """URL → selectors (load, back button, links); selectors → URL."""
+    """URL → selectors (load, back button, links); selectors → URL. Options
+    travel with the values: a dropdown drops a value missing from its options,
+    which would otherwise erase the URL's filter before the options arrive."""
     params = urlstate.parse(search)
     trigger = ctx.triggered_id
-    if trigger in ("f-region", "f-year", "f-asof", "f-fund"):
+    as_of = as_of[:10] if as_of else as_of
+    current = _filter_values(params, state)
+    mine = {"f-region": region, "f-year": year, "f-asof": as_of, "f-fund": fund}
+    if trigger in mine and mine[trigger] == current[list(mine).index(trigger)]:
+        return (dash.no_update,) * 7
+    if trigger in mine:
         if trigger == "f-region":
             params = {**params, "mof_div": region}
         elif trigger == "f-fund":
@@ -286,9 +293,11 @@ def sync_filters(search, region, year, as_of, fund, state):
             params = {**params, "as_of": as_of, "year": None}
         new = urlstate.link("", params)
         new = new if new.startswith("?") else ""
-        return (new if new != (search or "") else dash.no_update,
-                dash.no_update, dash.no_update, dash.no_update, dash.no_update)
-    return (dash.no_update, *_filter_values(params, state))
+        return (new if new != (search or "") else dash.no_update, *(dash.no_update,) * 6)
+    options = filter_options(state)
+    if options is None:
+        return (dash.no_update,) * 7
+    return (dash.no_update, *options, *current)
 
 
 @callback(Output({"type": "shell-nav", "path": ALL}, "href"), Output("shell-brand", "href"),

@@ -123,7 +123,11 @@ def test_shell_callbacks_as_functions(server, engine, monkeypatch):
         "?as_of=2025-06-30"
     Ctx.triggered_id = "url"
     values = shell.sync_filters("?year=2024&mof_div=330402", None, None, None, None, state)
-    assert values[1:] == ("330402", 2024, "2024-12-31", None)
+    assert values[1:3] == (regions, years)  # options travel with the values
+    assert values[3:] == ("330402", 2024, "2024-12-31", None)
+    Ctx.triggered_id = "f-region"  # the selector echoing the URL writes nothing
+    assert shell.sync_filters("?mof_div=330402", C, 2025, None, None, state) == \
+        (dash.no_update,) * 7
 
     hrefs, brand = shell.nav_links("?kiosk=1&mof_div=330402&dept=9", [{"path": "/"}])
     assert hrefs == ["/?kiosk=1&mof_div=330402"] and brand == hrefs[0]
