@@ -49,3 +49,18 @@ def as_of_note(d: date | None, source: str | None = None) -> str:
     """The caption every chart carries: `数据截至 2025年9月30日 · 来源：国库集中支付`."""
     note = f"数据截至 {cn_date(d)}"
     return f"{note} · 来源：{source}" if source else note
+
+
+def pick_unit(values_fen) -> str:
+    """The unit a chart uses for a set of amounts: 亿元 once the largest
+    reaches 1 亿元, else 万元 (one unit per chart, so bars compare)."""
+    peak = max((abs(v) for v in values_fen if v is not None), default=0)
+    return "亿元" if peak >= FEN_PER_YI else "万元"
+
+
+def in_unit(fen: int | None, unit: str) -> float | None:
+    """Fen as a number in `unit` (万元, 亿元 or 元) for chart axes."""
+    if fen is None:
+        return None
+    divisor = {"亿元": FEN_PER_YI, "万元": FEN_PER_WAN, "元": 100}[unit]
+    return fen / divisor

@@ -1,0 +1,332 @@
+"""Drill-down plumbing shared by the views: the state a URL names, the link
+one level down, the crumbs of the path so far, and the callbacks that turn
+a click on a bar or a row into a navigation the browser's history records.
+
+Every drill state is a URL: page-specific keys (dept, agency, project, bgt_id,
+func, rev, by, tab, percap, q) plus the global filters of components.urlstate.
+A clicked point carries the URL of the state below it (`customdata` of a
+chart, the row id of a list), computed when the page renders; the callbacks
+here only follow it, through a dcc.Location that pushes history
+(refresh="callback-nav"), so Back returns to the previous state and the
+pages router renders it again from the URL alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
+from sqlalchemy import Engine
+
+from components import urlstate
+from data.hierarchy import hierarchies
+from data.query import Scope
+from service.cache import cached_call
+
+MAX_PARAM = 80  # a code or search longer than this is not a code
+
+
+def clean(params: dict[str, Any]) -> dict[str, str]:
+    """Query parameters as the pages router hands them (a repeated key
+    arrives as a list) → {key: last non-empty string}, trimmed and bounded."""
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else None
+        if value is None:
+            continue
+        value = str(value).strip()[:MAX_PARAM]
+        if value:
+            out[str(key)] = value
+    return out
+
+
+def default_as_of() -> date:
+    """The latest data date of the store (today when it holds no data)."""
+    from data.status import data_as_of
+
+    return cached_call(data_as_of) or date.today()
+
+
+@dataclass(frozen=True)
+class PageState:
+    path: str
+    params: dict[str, str]  # cleaned query parameters, as in the URL
+    filters: urlstate.Filters
+    kiosk: bool
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def scope(self) -> Scope:
+        f = self.filters
+        return Scope(as_of=f.as_of, year=f.year, mof_div=f.mof_div, fund_type=f.fund_type)
+
+    @property
+    def dark(self) -> bool:
+        return self.kiosk
+
+    def get(self, key: str) -> str | None:
+        return self.params.get(key)
+
+    def link(self, **changes: str | int | None) -> str:
+        return urlstate.link(self.path, self.params, **changes)
+
+
+def page_state(path: str, params: dict[str, Any]) -> PageState:
+    p = clean(params)
+    f = urlstate.filters(p, default_as_of())
+    notices = []
+    names = lookup()
+    if f.mof_div is not None and f.mof_div not in names.region:
+        notices.append(f"链接中的区划代码“{f.mof_div}”不存在，已显示全部区划。")
+        f = urlstate.Filters(as_of=f.as_of, year=f.year, mof_div=None, fund_type=f.fund_type)
+        p.pop("mof_div", None)
+    return PageState(path=path, params=p, filters=f, kiosk=p.get("kiosk") == "1", notices=notices)
+
+
+def choice(value: str | None, allowed: Sequence[str], default: str) -> str:
+    return value if value in allowed else default
+
+
+# -- names and parents of every drill dimension --------------------------------------
+
+@dataclass(frozen=True)
+class Names:
+    region: dict[str, str]
+    region_parent: dict[str, str | None]
+    dept_of: dict[str, str]  # agency → department
+    agency: dict[str, str]
+    agency_of: dict[str, str]  # project → agency
+    project: dict[str, str]
+    func: dict[str, str]
+    func_parent: dict[str, str | None]
+    eco: dict[str, str]
+    revenue: dict[str, str]
+    revenue_parent: dict[str, str | None]
+
+
+def names_of(engine: Engine) -> Names:
+    h = hierarchies(engine)
+    f, e, r = h.scheme("EXP_FUNC"), h.scheme("DEP_ECO"), h.scheme("REVENUE")
+    return Names(region=dict(h.region.name), region_parent=dict(h.region.parent),
+                 dept_of=dict(h.agency_dept), agency=dict(h.agency_name),
+                 agency_of=dict(h.project_agency), project=dict(h.project_name),
+                 func=dict(f.name), func_parent=dict(f.parent), eco=dict(e.name),
+                 revenue=dict(r.name), revenue_parent=dict(r.parent))
+
+
+def lookup() -> Names:
+    return cached_call(names_of)
+
+
+def chain(parents: dict[str, str | None], code: str) -> list[str]:
+    """code's ancestors from the top down to code itself."""
+    out, seen = [code], {code}
+    par = parents.get(code)
+    while par and par in parents and par not in seen:
+        out.append(par)
+        seen.add(par)
+        par = parents.get(par)
+    return out[::-1]
+
+
+def has_children(parents: dict[str, str | None], code: str) -> bool:
+    return any(p == code for p in parents.values())
+
+
+def coded(code: str | None, name: str | None) -> str:
+    """`2050201 小学教育` for classification codes in tables."""
+    if not code:
+        return "—"
+    return f"{code} {name}" if name else code
+
+
+# -- breadcrumb --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str  # e.g. "部门：教育局"
+    href: str | None  # None for the current level
+
+
+def crumbs_for(state: PageState, root: str, steps: Sequence[tuple[str, str, str]],
+               keep: Sequence[str] = ()) -> list[Crumb]:
+    """Crumbs from the root to the current level. `steps` are (URL key, code,
+    label) in drill order; a crumb's link keeps the keys up to and including
+    its own and drops the deeper ones (and every key in `keep` stays).
+    Several steps may share a key (a 类 → 款 → 项 chain in `func`)."""
+    drill_keys = {k for k, _, _ in steps}
+    base = {k: v for k, v in state.params.items() if k not in drill_keys or k in keep}
+    out = [Crumb(root, urlstate.link(state.path, base))]
+    acc: dict[str, str] = {}
+    for key, code, label in steps:
+        acc[key] = code
+        out.append(Crumb(label, urlstate.link(state.path, {**base, **acc})))
+    last = out[-1]
+    out[-1] = Crumb(last.label, None)
+    return out
+
+
+# -- navigation ---------------------------------------------------------------------------
+
+CHART = "drill-chart"
+ROWS = "drill-rows"
+NAV = "drill-nav"
+
+
+def nav(name: str) -> dcc.Location:
+    """The Location a drill element navigates through (one per element, so
+    the callbacks below are plain functions of one click)."""
+    return dcc.Location(id={"type": NAV, "name": name}, refresh="callback-nav")
+
+
+def chart_id(name: str) -> dict[str, str]:
+    return {"type": CHART, "name": name}
+
+
+def rows_id(name: str) -> dict[str, str]:
+    return {"type": ROWS, "name": name}
+
+
+def _internal(href: Any) -> str | None:
+    """Only app-internal paths are followed (never another site)."""
+    if isinstance(href, str) and href.startswith("/") and not href.startswith("//"):
+        return href
+    return None
+
+
+@callback(Output({"type": NAV, "name": MATCH}, "href", allow_duplicate=True),
+          Input({"type": CHART, "name": MATCH}, "clickData"), prevent_initial_call=True)
+def follow_point(click: dict | None):
+    """A click on a bar or slice → the URL in its customdata."""
+    points = (click or {}).get("points") or []
+    href = _internal(points[0].get("customdata")) if points else None
+    return href if href else no_update
+
+
+@callback(Output({"type": NAV, "name": MATCH}, "href", allow_duplicate=True),
+          Input({"type": ROWS, "name": MATCH}, "cellClicked"), prevent_initial_call=True)
+def follow_row(cell: dict | None):
+    """A click on a row of a drill list → the row's URL (the row id)."""
+    href = _internal((cell or {}).get("rowId"))
+    return href if href else no_update
+
+
+# -- page furniture shared by the views ------------------------------------------------------
+
+def switch(label: str, options: Sequence[tuple[str, str, bool]], name: str) -> html.Div:
+    """A row of links that behaves like a segmented control: (text, href,
+    active). Links, not a callback: each choice is a URL in the history."""
+    return html.Div(
+        [html.Span(label, className="drill-switch-label"),
+         html.Div([dcc.Link(text, href=href, className="drill-switch-option"
+                            + (" active" if active else ""),
+                            title=f"当前：{text}" if active else f"切换到{text}")
+                   for text, href, active in options],
+                  className="drill-switch-options", role="group", **{"aria-label": label})],
+        className="drill-switch", id=f"switch-{name}")
+
+
+def tabs(state: PageState, options: Sequence[tuple[str, str]], current: str) -> dbc.Nav:
+    """Page sections as links (`tab` in the URL; the first is the default and
+    has no key, so one state has one URL); switching keeps the global filters
+    and drops the other section's drill keys."""
+    keep = urlstate.keep_global(state.params)
+    if "percap" in state.params:
+        keep["percap"] = state.params["percap"]
+    return dbc.Nav(
+        [dbc.NavItem(dbc.NavLink(text, href=urlstate.link(state.path, keep,
+                                                          tab=key if i else None),
+                                 active=key == current, className="drill-tab",
+                                 id=f"tab-{key}"))
+         for i, (key, text) in enumerate(options)],
+        pills=True, className="drill-tabs no-print")
+
+
+def notices(state: PageState, extra: Sequence[str] = ()) -> list:
+    return [dbc.Alert([html.I(className="bi bi-info-circle-fill me-2", **{"aria-hidden": "true"}),
+                       text], color="warning", className="drill-notice")
+            for text in [*state.notices, *extra]]
+
+
+def chart(name: str, fig, filename: str) -> html.Div:
+    """A clickable chart and the Location its clicks navigate through."""
+    from components.charts import graph
+
+    return html.Div([nav(name), graph(fig, chart_id(name), filename)], className="drill-chart")
+
+
+def headline(budget: int, paid: int, rate: float | None, level: str | None, gap: float | None,
+             tp: float, *, budget_title: str = "预算指标", paid_title: str = "已支付",
+             id_prefix: str = "head") -> html.Div:
+    """Budget, paid and the execution rate against time progress, as tiles."""
+    from components import format as fmt
+    from components.kpi import kpi_tile, money_figure
+
+    b_num, b_unit = money_figure(budget)
+    p_num, p_unit = money_figure(paid)
+    return html.Div([
+        kpi_tile(budget_title, b_num, b_unit, show_level=False, tile_id=f"{id_prefix}-budget",
+                 sub="截至日期已下达的全部指标（含调整）"),
+        kpi_tile(paid_title, p_num, p_unit, show_level=False, tile_id=f"{id_prefix}-paid",
+                 sub="截至日期国库集中支付（含退回冲减）"),
+        kpi_tile("执行率", fmt.pct(rate), "", level=level, show_level=True, rate=rate,
+                 time_progress=tp, tile_id=f"{id_prefix}-rate",
+                 level_text=None if gap is None else fmt.pp(gap),
+                 sub=[html.Div(f"序时进度 {fmt.pct(tp)}"),
+                      html.Div(f"与序时进度相差 {fmt.pp(gap)}")]),
+    ], className="kpi-grid drill-kpis")
+
+
+def resolve_units(dept: str | None, agency: str | None, project: str | None
+                  ) -> tuple[str | None, str | None, str | None, list[str]]:
+    """Complete a department → agency → project chain upwards from its
+    deepest key (a project names its agency, an agency its department) and
+    drop codes the store does not know, saying so."""
+    names, notes = lookup(), []
+    if project:
+        if project in names.agency_of:
+            agency = names.agency_of[project]
+        else:
+            notes.append(f"链接中的项目代码“{project}”不存在，已显示上一级。")
+            project = None
+    if agency:
+        if agency in names.agency:
+            dept = names.dept_of.get(agency, agency)
+        else:
+            notes.append(f"链接中的单位代码“{agency}”不存在，已显示上一级。")
+            agency = None
+    if dept and dept not in names.agency:
+        notes.append(f"链接中的部门代码“{dept}”不存在，已显示上一级。")
+        dept = None
+    return dept, agency, project, notes
+
+
+def unit_steps(dept: str | None, agency: str | None, project: str | None) -> list[tuple[str, str, str]]:
+    """Breadcrumb steps of a department → agency → project chain."""
+    names = lookup()
+    steps = []
+    if dept:
+        steps.append(("dept", dept, f"部门：{names.agency.get(dept, dept)}"))
+    if agency:
+        steps.append(("agency", agency, "单位：部门本级" if agency == dept
+                      else f"单位：{names.agency.get(agency, agency)}"))
+    if project:
+        steps.append(("project", project, f"项目：{names.project.get(project, project)}"))
+    return steps
+
+
+def unit_href(state: PageState, dim: str, code: str, **keep: str | None) -> str:
+    """The URL of one department, agency or project row, with its whole chain
+    (so the breadcrumb is complete whichever level the click came from)."""
+    names = lookup()
+    if dim == "dept":
+        chain = {"dept": code, "agency": None, "project": None}
+    elif dim == "agency":
+        chain = {"dept": names.dept_of.get(code, code), "agency": code, "project": None}
+    else:
+        agency = names.agency_of.get(code)
+        chain = {"dept": names.dept_of.get(agency, agency), "agency": agency, "project": code}
+    return state.link(**{**keep, **chain, "q": None})

@@ -1,0 +1,327 @@
+"""Tables on dash-ag-grid: the payment grid (server-side paging, sorting and
+search over `data.query.payments`), and client-side drill lists (execution
+rows, quotas) whose rows navigate one level down when clicked.
+
+Flags are text badges ("▲严重 无指标支付"): the word carries the meaning, the
+colour class only repeats it.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Sequence
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
+
+from components import drill, urlstate
+from components.format import wan
+from components.levels import LEVELS
+from data.query import Scope, payments
+from service.cache import cached_call
+
+PAYMENTS = "payment-grid"
+QUERY = "payment-query"
+SEARCH = "payment-search"
+SEARCH_GO = "payment-search-go"
+PAGE_SIZE = 20
+
+RULE_NAMES = {
+    "PAY_NO_QUOTA": "无指标支付",
+    "LARGE_CASH": "大额现金支付",
+    "SELF_TRANSFER": "向本单位账户转款",
+    "UNION_PAYMENT": "向工会转款",
+    "DUPLICATE_PAYMENT": "疑似重复支付",
+}
+LEVEL_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3}
+
+# AG Grid column id → data.query.PAYMENT_SORT_KEYS
+SORT_KEYS = {
+    "pay_cert_id": "pay_cert_id", "pay_date": "pay_date", "agency": "agency_code",
+    "project": "pro_code", "func": "exp_func_code", "eco": "dep_bgt_eco_code",
+    "payee": "payee_acct_name", "amount": "amount", "bgt": "bgt_id",
+}
+
+LOCALE = {
+    "page": "第", "of": "/", "to": "至", "more": "更多", "next": "下一页", "previous": "上一页",
+    "first": "首页", "last": "末页", "loadingOoo": "加载中…", "noRowsToShow": "没有记录",
+    "pageSizeSelectorLabel": "每页", "ariaPageSizeSelectorLabel": "每页",
+}
+
+def class_rules(field: str) -> dict[str, str]:
+    """Cell colour classes from a level key the row carries in `field`."""
+    return {f"flag-{lv}": f"params.data != null && params.data.{field} == '{lv}'"
+            for lv in ("red", "orange", "yellow", "green")}
+
+
+def theme(dark: bool) -> dict[str, str]:
+    """Quartz with projector-sized type; dark colours for the kiosk."""
+    params = ("fontSize: 17, headerFontSize: 17, rowHeight: 46, headerHeight: 50, "
+              "fontFamily: ['Noto Sans SC', 'Noto Sans CJK SC', 'Microsoft YaHei', 'sans-serif']")
+    if dark:
+        params += (", backgroundColor: '#0E1318', foregroundColor: '#F2F4F7', "
+                   "headerBackgroundColor: '#1B2838', accentColor: '#56B4E9'")
+    return {"function": f"themeQuartz.withParams({{{params}}})"}
+
+
+def flag_text(flags: dict[str, str] | None) -> str:
+    """{rule: level} → `▲严重 无指标支付；▲关注 大额现金支付`, worst first."""
+    if not flags:
+        return ""
+    items = sorted(flags.items(), key=lambda kv: (LEVEL_ORDER.get(kv[1], 9), kv[0]))
+    return "；".join(f"▲{LEVELS[lv].label} {RULE_NAMES.get(rule, rule)}" for rule, lv in items)
+
+
+def quota_text(bgt_id: str | None, exists: bool) -> str:
+    if not (bgt_id or "").strip():
+        return "▲无指标（未填指标编号）"
+    return bgt_id if exists else f"{bgt_id} ▲无指标"
+
+
+# -- the payment grid -------------------------------------------------------------------
+
+PAYMENT_COLUMNS: list[dict[str, Any]] = [
+    {"field": "pay_cert_id", "headerName": "支付凭证号", "minWidth": 170, "pinned": "left"},
+    {"field": "pay_date", "headerName": "支付日期", "minWidth": 130},
+    {"field": "agency", "headerName": "单位", "minWidth": 200},
+    {"field": "project", "headerName": "项目", "minWidth": 220},
+    {"field": "func", "headerName": "功能科目", "minWidth": 220},
+    {"field": "eco", "headerName": "经济科目", "minWidth": 200},
+    {"field": "payee", "headerName": "收款人", "minWidth": 200},
+    {"field": "use", "headerName": "用途", "minWidth": 200, "sortable": False},
+    {"field": "amount", "headerName": "金额（元）", "minWidth": 160, "type": "rightAligned",
+     "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.2f')(params.value / 100)"},
+     "cellClass": "num ag-right-aligned-cell"},
+    {"field": "bgt", "headerName": "指标编号", "minWidth": 190,
+     "cellClassRules": class_rules("bgt_lvl")},
+    {"field": "flags", "headerName": "预警标记", "minWidth": 240, "sortable": False,
+     "cellClassRules": class_rules("flag_lvl")},
+]
+
+
+def payment_query(scope: Scope, *, bgt_id: str | None = None, search: str | None = None,
+                  href: str) -> dict[str, Any]:
+    """What the grid's data callback needs, kept beside the grid: the scope,
+    the quota, the search, and the page URL without the search (for the box)."""
+    return {"as_of": scope.as_of.isoformat(), "year": scope.year, "mof_div": scope.mof_div,
+            "fund_type": scope.fund_type, "dept": scope.dept, "agency": scope.agency,
+            "func": scope.func, "eco": scope.eco, "project": scope.project,
+            "bgt_id": bgt_id, "search": search, "href": href}
+
+
+def scope_of(query: dict[str, Any]) -> Scope:
+    return Scope(as_of=date.fromisoformat(query["as_of"]), year=query.get("year"),
+                 mof_div=query.get("mof_div"), fund_type=query.get("fund_type"),
+                 dept=query.get("dept"), agency=query.get("agency"), func=query.get("func"),
+                 eco=query.get("eco"), project=query.get("project"))
+
+
+def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
+                 title: str = "支付明细") -> html.Div:
+    search = query.get("search") or ""
+    return html.Div(
+        [
+            drill.nav(name),
+            dcc.Store(id={"type": QUERY, "name": name}, data=query),
+            html.Div(
+                [html.H3(title, className="section-title"),
+                 html.Div([
+                     html.Label([html.Span("搜索支付明细", className="visually-hidden"),
+                                 dcc.Input(id={"type": SEARCH, "name": name}, type="search",
+                                           value=search, placeholder="搜索收款人、用途或凭证号",
+                                           debounce=True,
+                                           className="form-control grid-search-input")]),
+                     dbc.Button([html.I(className="bi bi-search me-1", **{"aria-hidden": "true"}),
+                                 "搜索"], id={"type": SEARCH_GO, "name": name},
+                                color="primary", className="grid-search-go"),
+                 ], className="grid-search")],
+                className="grid-head"),
+            html.P(f"搜索“{search}”的结果；清空搜索框可显示全部。" if search else
+                   "点击列标题排序；金额单位为元；“▲”标记为预警规则命中。",
+                   className="grid-hint"),
+            dag.AgGrid(
+                id={"type": PAYMENTS, "name": name},
+                rowModelType="infinite",
+                columnDefs=PAYMENT_COLUMNS,
+                defaultColDef={"sortable": True, "resizable": True, "filter": False,
+                               "suppressHeaderMenuButton": True},
+                dashGridOptions={
+                    "theme": theme(dark),
+                    "pagination": True,
+                    "paginationPageSize": PAGE_SIZE,
+                    "paginationPageSizeSelector": False,
+                    "cacheBlockSize": PAGE_SIZE,
+                    "maxBlocksInCache": 20,
+                    "infiniteInitialRowCount": 1,
+                    "suppressCellFocus": True,
+                    "localeText": LOCALE,
+                },
+                columnSize="autoSize",
+                style={"height": f"{50 + 46 * PAGE_SIZE + 60}px"},
+                className="drill-grid payment-grid",
+            ),
+        ],
+        className="payment-grid-block", id=f"payments-{name}")
+
+
+def payment_row(r: dict[str, Any], names: drill.Names) -> dict[str, Any]:
+    return {
+        "pay_cert_id": r["pay_cert_id"],
+        "pay_date": r["pay_date"].isoformat(),
+        "agency": r.get("agency_name") or r["agency_code"],
+        "project": names.project.get(r["pro_code"], r["pro_code"]) if r.get("pro_code") else "—",
+        "func": drill.coded(r["exp_func_code"], names.func.get(r["exp_func_code"])),
+        "eco": drill.coded(r["dep_bgt_eco_code"], names.eco.get(r["dep_bgt_eco_code"])),
+        "payee": r["payee_acct_name"],
+        "use": r.get("use_des") or "",
+        "amount": r["amount"],  # fen; shown as yuan by the column formatter
+        "bgt": quota_text(r.get("bgt_id"), r.get("quota_exists", False)),
+        "bgt_lvl": None if r.get("quota_exists") else "red",
+        "flags": flag_text(r.get("flags")),
+        "flag_lvl": worst(r.get("flags")),
+    }
+
+
+def worst(flags: dict[str, str] | None) -> str | None:
+    levels = sorted((flags or {}).values(), key=lambda lv: LEVEL_ORDER.get(lv, 9))
+    return levels[0] if levels else None
+
+
+def sort_of(sort_model: Sequence[dict] | None) -> str | None:
+    for item in sort_model or []:
+        key = SORT_KEYS.get(item.get("colId"))
+        if key:
+            return ("-" if item.get("sort") == "desc" else "") + key
+    return None
+
+
+@callback(Output({"type": PAYMENTS, "name": MATCH}, "getRowsResponse"),
+          Input({"type": PAYMENTS, "name": MATCH}, "getRowsRequest"),
+          State({"type": QUERY, "name": MATCH}, "data"), prevent_initial_call=True)
+def payment_rows(request: dict | None, query: dict | None):
+    """One block of payments for the grid: offset/limit from the request's
+    row range, sort from its sort model, scope and search from the page."""
+    if not request or not query:
+        return no_update
+    start = max(0, int(request.get("startRow") or 0))
+    end = int(request.get("endRow") or start + PAGE_SIZE)
+    limit = max(1, min(end - start, 500))
+    page = cached_call(payments, scope_of(query), bgt_id=query.get("bgt_id"),
+                       search=query.get("search"), sort=sort_of(request.get("sortModel")),
+                       offset=start, limit=limit)
+    names = drill.lookup()
+    return {"rowData": [payment_row(r, names) for r in page.rows], "rowCount": page.total}
+
+
+@callback(Output({"type": drill.NAV, "name": MATCH}, "href", allow_duplicate=True),
+          Input({"type": SEARCH, "name": MATCH}, "value"),
+          Input({"type": SEARCH_GO, "name": MATCH}, "n_clicks"),
+          State({"type": SEARCH, "name": MATCH}, "value"),
+          State({"type": QUERY, "name": MATCH}, "data"), prevent_initial_call=True)
+def search_to_url(_committed, _clicks, value, query):
+    """The search box writes `q` into the URL (Enter or the button), so a
+    search is a state too: shareable, and undone with Back."""
+    if not query:
+        return no_update
+    value = (value or "").strip()[:drill.MAX_PARAM] or None
+    if value == (query.get("search") or None):
+        return no_update
+    path, _, search = query["href"].partition("?")
+    return urlstate.link(path, urlstate.parse(search), q=value)
+
+
+# -- client-side drill lists --------------------------------------------------------------
+
+def money_col(field: str, header: str, unit: str = "万元") -> dict[str, Any]:
+    return {"field": field, "headerName": f"{header}（{unit}）", "type": "rightAligned",
+            "valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"},
+            "cellClass": "num ag-right-aligned-cell", "minWidth": 150}
+
+
+def rate_col(field: str, header: str) -> dict[str, Any]:
+    return {"field": field, "headerName": header, "type": "rightAligned", "minWidth": 110,
+            "valueFormatter": {"function": "params.value == null ? '—' : d3.format('.1%')(params.value)"},
+            "cellClass": "num ag-right-aligned-cell"}
+
+
+def level_col(field: str = "level", header: str = "状态", key: str = "lvl") -> dict[str, Any]:
+    """A level shown as its text (`▲严重 …`), coloured from the row's `key`."""
+    return {"field": field, "headerName": header, "minWidth": 230, "cellClassRules": class_rules(key)}
+
+
+def drill_list(name: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], *,
+               dark: bool = False, max_height: int = 640) -> html.Div:
+    """A client-side table whose rows carry `href` (None: not clickable).
+    Row ids are the URLs, so the click callback needs nothing else."""
+    for i, r in enumerate(rows):
+        r["_id"] = r.get("href") or f"row-{i}"
+    height = min(max_height, 56 + 46 * max(len(rows), 1) + 8)
+    return html.Div([
+        drill.nav(name),
+        dag.AgGrid(
+            id=drill.rows_id(name),
+            rowData=rows,
+            columnDefs=columns,
+            defaultColDef={"sortable": True, "resizable": True, "suppressHeaderMenuButton": True},
+            getRowId="params.data._id",
+            dashGridOptions={"theme": theme(dark), "suppressCellFocus": True, "localeText": LOCALE,
+                             "rowClassRules": {"drill-row": "params.data.href != null"}},
+            columnSize="responsiveSizeToFit",
+            style={"height": f"{height}px"},
+            className="drill-grid",
+        ),
+    ], className="drill-list")
+
+
+def exec_list_rows(rows: Sequence[Any], hrefs: Sequence[str | None]) -> list[dict[str, Any]]:
+    from components.charts import level_label
+
+    return [{"code": r.code, "name": r.name, "budget": wan(r.budget), "paid": wan(r.paid),
+             "rate": r.rate, "gap": None if r.gap_pp is None else round(r.gap_pp, 1),
+             "level": level_label(r.level, r.gap_pp), "lvl": r.level, "href": h}
+            for r, h in zip(rows, hrefs)]
+
+
+def exec_list_columns(name_header: str) -> list[dict[str, Any]]:
+    return [
+        {"field": "name", "headerName": name_header, "minWidth": 240, "tooltipField": "name"},
+        money_col("budget", "预算指标"), money_col("paid", "已支付"), rate_col("rate", "执行率"),
+        {"field": "gap", "headerName": "与序时进度差（个百分点）", "type": "rightAligned",
+         "minWidth": 140, "cellClass": "num ag-right-aligned-cell", "sort": "asc",
+         "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.1f')(params.value)"}},
+        level_col(),
+    ]
+
+
+def quota_rows(quotas: Sequence[dict[str, Any]], names: drill.Names,
+               hrefs: Sequence[str | None]) -> list[dict[str, Any]]:
+    out = []
+    for q, h in zip(quotas, hrefs):
+        over = q["paid"] > q["available"]
+        status = "▲严重 超指标支付" if over else ("●正常" if q["paid"] else "○尚未支付")
+        if q.get("ori_bgt_id"):
+            status = f"调整原指标 {q['ori_bgt_id']}"
+        out.append({
+            "bgt_id": q["bgt_id"],
+            "project": q.get("pro_name") or "—",
+            "func": drill.coded(q["exp_func_code"], names.func.get(q["exp_func_code"])),
+            "eco": drill.coded(q["dep_bgt_eco_code"], names.eco.get(q["dep_bgt_eco_code"])),
+            "doc": q.get("cor_bgt_doc_no") or "—",
+            "doc_date": q["doc_date"].isoformat(),
+            "available": wan(q["available"]), "paid": wan(q["paid"]), "rate": q["rate"],
+            "level": status, "lvl": "red" if over and not q.get("ori_bgt_id") else None,
+            "href": h,
+        })
+    return out
+
+
+QUOTA_COLUMNS: list[dict[str, Any]] = [
+    {"field": "bgt_id", "headerName": "指标编号", "minWidth": 170},
+    {"field": "project", "headerName": "项目", "minWidth": 200, "tooltipField": "project"},
+    {"field": "func", "headerName": "功能科目", "minWidth": 200},
+    {"field": "eco", "headerName": "经济科目", "minWidth": 180},
+    {"field": "doc", "headerName": "指标文号", "minWidth": 160},
+    {"field": "doc_date", "headerName": "发文日期", "minWidth": 120},
+    money_col("available", "可用指标"), money_col("paid", "已支付"), rate_col("rate", "执行率"),
+    level_col("level", "状态"),
+]

@@ -1,0 +1,369 @@
+"""预算执行: execution rate against time progress (序时进度), drilled region →
+department → agency → project → quota → payments, with the lagging units,
+三公经费 and the year-end surge. Every state is the URL: `by` (top level),
+`dept`, `agency`, `project`, `bgt_id`, `tab`, `q` and the global filters."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components import charts, drill, grid
+from components import format as fmt
+from components.breadcrumb import breadcrumb
+from components.shell import safe_layout
+from data.measures import THRESHOLDS, exec_level, gap_pp, ratio
+from data.status import data_as_of
+from data.query import (
+    Scope,
+    execution,
+    execution_total,
+    quotas,
+    scope_tp,
+    three_public,
+    year_end,
+)
+from service.cache import cached_call
+
+PATH = "/execution"
+dash.register_page(__name__, path=PATH, name="预算执行", title="预算执行 · 财政监督大脑", order=2,
+                   icon="bi-bar-chart-line", description="执行率与序时进度，下钻到指标和每一笔支付")
+
+SOURCE = "预算指标、国库集中支付"
+BY = {"dept": "部门", "mof_div": "区划", "agency": "单位", "project": "项目"}
+TABS = [("progress", "执行进度"), ("three", "三公经费"), ("yearend", "年底突击支出")]
+KEYS = ("dept", "agency", "project", "bgt_id")
+TOP_N = 20  # bars on one projector screen; the table below lists every row
+
+
+class Path(NamedTuple):
+    """The drill chain a URL names, completed upwards (a project implies its
+    agency and department) and checked against the store. (A NamedTuple: the
+    pages loader does not register page modules where dataclasses look.)"""
+    dept: str | None = None
+    agency: str | None = None
+    project: str | None = None
+    bgt_id: str | None = None
+    quota: dict | None = None
+
+    @property
+    def level(self) -> str:
+        for key in ("bgt_id", "project", "agency", "dept"):
+            if getattr(self, key):
+                return key
+        return "root"
+
+    def link(self, state: drill.PageState, **changes) -> str:
+        chain = {k: getattr(self, k) for k in KEYS}
+        chain["q"] = None  # a search belongs to the level it was made on
+        chain.update(changes)
+        return state.link(**chain)
+
+
+def resolve(state: drill.PageState) -> tuple[Path, list[str]]:
+    p, notes = state.params, []
+    dept, agency, project, bgt = (p.get(k) for k in KEYS)
+    quota = None
+    if bgt:
+        found = cached_call(quotas, Scope(as_of=state.filters.as_of, year=state.filters.year),
+                            bgt_id=bgt)
+        quota = next((q for q in found if q["bgt_id"] == bgt), None)
+        if quota is None:
+            notes.append(f"指标“{bgt}”在 {state.filters.year} 年截至日期前未下达，已显示上一级。")
+            bgt = None
+        else:  # the quota is authoritative for the chain above it
+            agency, project = quota["agency_code"], quota["pro_code"]
+    dept, agency, project, more = drill.resolve_units(dept, agency, project)
+    return Path(dept, agency, project, bgt, quota), notes + more
+
+
+def level_scope(state: drill.PageState, path: Path) -> Scope:
+    return state.scope.replace(dept=path.dept, agency=path.agency, project=path.project)
+
+
+def crumbs(state: drill.PageState, path: Path, by: str) -> list[drill.Crumb]:
+    names = drill.lookup()
+    region = names.region.get(state.filters.mof_div, "全部区划") if state.filters.mof_div \
+        else "全部区划"
+    steps = drill.unit_steps(path.dept, path.agency, path.project)
+    if path.bgt_id:
+        steps.append(("bgt_id", path.bgt_id, f"指标：{path.bgt_id}"))
+    return drill.crumbs_for(state, f"{region} · 按{BY[by]}", steps)
+
+
+# -- hrefs one level down ------------------------------------------------------------
+
+def row_hrefs(state: drill.PageState, path: Path, dim: str, rows) -> list[str | None]:
+    """The URL one level down from each row of a chart by `dim`."""
+    out = []
+    for r in rows:
+        if r.code is None:
+            out.append(None)
+        elif dim == "mof_div":  # a region: its departments
+            out.append(state.link(mof_div=r.code, q=None, **{k: None for k in KEYS}))
+        else:
+            out.append(drill.unit_href(state, dim, r.code, bgt_id=None))
+    return out
+
+
+def quota_hrefs(state: drill.PageState, path: Path, rows) -> list[str]:
+    return [path.link(state, project=q["pro_code"], bgt_id=q["bgt_id"]) for q in rows]
+
+
+# -- sections ---------------------------------------------------------------------------
+
+def note(state: drill.PageState) -> str:
+    return fmt.as_of_note(state.filters.as_of, SOURCE)
+
+
+def scope_label(state: drill.PageState, path: Path) -> str:
+    names = drill.lookup()
+    if path.project:
+        return names.project.get(path.project, path.project)
+    if path.agency:
+        return names.agency.get(path.agency, path.agency)
+    if path.dept:
+        return names.agency.get(path.dept, path.dept)
+    return names.region.get(state.filters.mof_div, "全部区划") if state.filters.mof_div \
+        else "全部区划"
+
+
+def rate_section(state: drill.PageState, path: Path, by: str, tp: float) -> list:
+    """The chart of this level (rows one level down) and its full table."""
+    scope = level_scope(state, path)
+    if path.level == "root":
+        rows = cached_call(execution, scope, by)
+        what = BY[by]
+    elif path.level == "dept":
+        rows = cached_call(execution, scope, "agency", parent=path.dept)
+        what = "单位"
+    else:  # agency: its projects
+        rows = cached_call(execution, scope, "project", parent=path.agency)
+        what = "项目"
+    dim = by if path.level == "root" else {"dept": "agency", "agency": "project"}[path.level]
+    hrefs = row_hrefs(state, path, dim, rows)
+    in_order = not (path.level == "root" and by == "mof_div")  # regions keep hierarchy order
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].level is None, rows[i].gap_pp is None,
+                                                    rows[i].gap_pp or 0.0)) \
+        if in_order else list(range(len(rows)))
+    shown = order[:TOP_N]
+    label = scope_label(state, path)
+    title = f"{label}：各{what}预算执行率与序时进度"
+    if len(rows) > TOP_N:
+        title += f"（执行最慢的 {TOP_N} 个，共 {len(rows)} 个）"
+    fig = charts.execution_bars([rows[i] for i in shown], tp, title=title, note=note(state),
+                                hrefs=[hrefs[i] for i in shown], dark=state.dark, sort=False)
+    table_rows = grid.exec_list_rows([rows[i] for i in order], [hrefs[i] for i in order])
+    hint = "点击条形或表格中的一行，查看下一级。" if rows else ""
+    return [
+        drill.chart("exec-rate", fig, f"预算执行率-{label}"),
+        html.P(hint, className="drill-hint"),
+        html.H3(f"{label}：各{what}执行明细（{len(rows)} 个）", className="section-title"),
+        grid.drill_list("exec-rows", grid.exec_list_columns(what), table_rows, dark=state.dark,
+                        max_height=520),
+    ]
+
+
+def lagging_section(state: drill.PageState, path: Path) -> list:
+    """Agencies behind time progress (rule EXEC_LAG), worst first."""
+    rows = cached_call(execution, level_scope(state, path), "agency",
+                       parent=path.dept if path.level == "dept" else None)
+    lagging = sorted((r for r in rows if r.level in ("yellow", "red")), key=lambda r: r.gap_pp)
+    hrefs = row_hrefs(state, Path(), "agency", lagging)
+    table = grid.drill_list(
+        "exec-lagging",
+        [{"field": "name", "headerName": "单位", "minWidth": 200, "tooltipField": "name"},
+         grid.rate_col("rate", "执行率"),
+         grid.level_col("level", "滞后")],
+        grid.exec_list_rows(lagging, hrefs), dark=state.dark, max_height=700)
+    t = THRESHOLDS["EXEC_LAG"]
+    return [
+        html.H3(f"滞后单位（{len(lagging)} 个）", className="section-title"),
+        html.P(f"执行率低于序时进度 {abs(t['yellow_pp']):.0f} 个百分点为关注、"
+               f"{abs(t['red_pp']):.0f} 个百分点为严重；按差距排序，点击一行查看该单位。",
+               className="drill-hint"),
+        table if lagging else html.P("没有执行滞后的单位。", className="drill-empty"),
+    ]
+
+
+def quota_list(state: drill.PageState, path: Path, title: str) -> list:
+    rows = cached_call(quotas, level_scope(state, path))
+    names = drill.lookup()
+    return [
+        html.H3(f"{title}（{len(rows)} 条）", className="section-title"),
+        html.P("点击一条指标，查看它的支付明细。", className="drill-hint"),
+        grid.drill_list("exec-quotas", grid.QUOTA_COLUMNS,
+                        grid.quota_rows(rows, names, quota_hrefs(state, path, rows)),
+                        dark=state.dark, max_height=560),
+    ]
+
+
+def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
+    q = path.quota
+    names = drill.lookup()
+    rate = q["rate"]
+    over = q["paid"] > q["available"]
+    facts = [
+        ("指标编号", q["bgt_id"]), ("指标文号", q.get("cor_bgt_doc_no") or "—"),
+        ("发文日期", fmt.cn_date(q["doc_date"])),
+        ("项目", q.get("pro_name") or "—"),
+        ("功能科目", drill.coded(q["exp_func_code"], names.func.get(q["exp_func_code"]))),
+        ("经济科目", drill.coded(q["dep_bgt_eco_code"], names.eco.get(q["dep_bgt_eco_code"]))),
+        ("指标金额", fmt.money(q["amount"])),
+        ("可用指标（含调整）", fmt.money(q["available"])),
+    ]
+    level = "red" if over else exec_level(q["available"], rate, tp)
+    return [
+        drill.headline(q["available"], q["paid"], rate, level, gap_pp(rate, tp), tp,
+                       budget_title="可用指标", id_prefix="quota"),
+        html.Div(dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"),
+                            f"超指标支付：已支付超出可用指标 {fmt.money(q['paid'] - q['available'])}"],
+                           color="danger", className="drill-notice")) if over else None,
+        html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="quota-facts"),
+    ]
+
+
+def payments_block(state: drill.PageState, path: Path) -> html.Div:
+    if path.bgt_id:
+        scope = Scope(as_of=state.filters.as_of, year=state.filters.year)
+        title = f"指标 {path.bgt_id} 的支付明细"
+    else:
+        scope = level_scope(state, path)
+        title = f"{scope_label(state, path)}的全部支付明细"
+    query = grid.payment_query(scope, bgt_id=path.bgt_id, search=state.get("q"),
+                               href=path.link(state, q=None))
+    return grid.payment_grid("exec-payments", query, dark=state.dark, title=title)
+
+
+def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list:
+    out: list = [breadcrumb(crumbs(state, path, by), id="exec-breadcrumb")]
+    if path.level == "root":
+        out.append(drill.switch("查看维度", [(f"按{text}", state.link(by=key), key == by)
+                                          for key, text in BY.items()], "exec-by"))
+    if path.quota is not None:
+        out += quota_detail(state, path, tp)
+        out.append(payments_block(state, path))
+        return out
+    total = cached_call(execution_total, level_scope(state, path))
+    out.append(drill.headline(total.budget, total.paid, total.rate, total.level, total.gap_pp, tp))
+    if path.level == "project":
+        out += quota_list(state, path, "本项目的预算指标")
+        out.append(payments_block(state, path))
+        return out
+    main = rate_section(state, path, by, tp)
+    if path.level == "root":
+        out.append(dbc.Row([dbc.Col(main[:2], xl=8, lg=12),
+                            dbc.Col(lagging_section(state, path), xl=4, lg=12)],
+                           className="g-4"))
+        out += main[2:]
+    else:
+        out += main
+    if path.level == "agency":
+        out += quota_list(state, path, "本单位的全部预算指标（含未列项目的指标）")
+    return out
+
+
+def three_public_tab(state: drill.PageState) -> list:
+    rows = cached_call(three_public, state.scope)
+    order = sorted(rows, key=lambda r: (r.level != "red", -(r.paid - r.budget)))
+    shown = order[:TOP_N]
+    hrefs = [drill.unit_href(state, "agency", r.code, tab=None) for r in order]
+    title = "三公经费：各单位预算与支出"
+    if len(rows) > TOP_N:
+        title += f"（超支及支出最多的 {TOP_N} 个，共 {len(rows)} 个）"
+    fig = charts.budget_vs_actual(
+        [r.name for r in shown],
+        [("预算", [r.budget for r in shown], charts.BUDGET_COLOR),
+         ("已支出", [r.paid for r in shown], charts.ACTUAL_COLOR)],
+        title=title, note=note(state), hrefs=hrefs[:TOP_N],
+        flags=["▲严重 超预算" if r.level == "red" else "" for r in shown], dark=state.dark,
+        subtitle="因公出国（境）30212、公务接待 30217、公务用车运行维护 30231、公务用车购置 31013 合计；"
+                 "支出超过预算为严重",
+    )
+    over = [r for r in rows if r.level == "red"]
+    table = [{"name": r.name, "budget": grid.wan(r.budget), "paid": grid.wan(r.paid),
+              "rate": r.rate, "over": grid.wan(max(r.paid - r.budget, 0)),
+              "level": "▲严重 超预算" if r.level == "red" else "●正常", "lvl": r.level, "href": h}
+             for r, h in zip(order, hrefs)]
+    return [
+        html.P(f"{len(over)} 个单位三公经费支出超过预算。点击条形或一行，查看该单位的执行情况。"
+               if over else "没有单位的三公经费支出超过预算。", className="drill-hint"),
+        drill.chart("exec-three", fig, "三公经费"),
+        grid.drill_list("exec-three-rows", [
+            {"field": "name", "headerName": "单位", "minWidth": 220},
+            grid.money_col("budget", "预算"), grid.money_col("paid", "已支出"),
+            grid.rate_col("rate", "支出/预算"), grid.money_col("over", "超支"),
+            grid.level_col()], table, dark=state.dark, max_height=520),
+    ]
+
+
+def year_end_tab(state: drill.PageState) -> list:
+    rows = cached_call(year_end, state.scope)
+    limit = THRESHOLDS["YEAR_END_SURGE"]["red_share"]
+    order = sorted(rows, key=lambda r: (r["share"] is None, -(r["share"] or 0)))
+    shown = order[:TOP_N]
+    hrefs = [drill.unit_href(state, "project", r["code"], tab=None) for r in order]
+
+    def label(r) -> str:
+        if r["share"] is None:
+            return "无年度指标"
+        mark = "▲严重 突击支出" if r["level"] == "red" else "●正常"
+        return f"{fmt.pct(r['share'])}  {mark}"
+
+    hovers = [f"<b>{r['name']}</b>（{r['agency_name'] or '—'}）<br>11—12月支出 {fmt.money(r['nov_dec'])}"
+              f"<br>全年指标 {fmt.money(r['annual_quota'])}<br>占比 {fmt.pct(r['share'])}"
+              f"<br>点击查看该项目的指标和支付" for r in shown]
+    title = "年底突击支出：各项目11—12月支出占全年指标比例"
+    if len(rows) > TOP_N:
+        title += f"（占比最高的 {TOP_N} 个，共 {len(rows)} 个）"
+    fig = charts.ratio_bars(
+        [r["name"] for r in shown], [r["share"] for r in shown], [r["level"] for r in shown],
+        [label(r) for r in shown], hovers, reference=limit,
+        reference_label=f"警戒线 {fmt.pct(limit, 0)}", title=title,
+        subtitle=f"11—12月支出 ÷ 项目全年指标；超过 {fmt.pct(limit, 0)} 为严重（审计规则 A0110）",
+        note=note(state), hrefs=hrefs[:TOP_N], dark=state.dark)
+    surge = [r for r in rows if r["level"] == "red"]
+    before = state.filters.as_of.month < 11 and state.filters.year == state.filters.as_of.year
+    table = [{"name": r["name"], "agency": r["agency_name"] or "—",
+              "nov_dec": grid.wan(r["nov_dec"]), "annual": grid.wan(r["annual_quota"]),
+              "rate": r["share"], "level": label(r).split("  ")[-1], "lvl": r["level"],
+              "href": h}
+             for r, h in zip(order, hrefs)]
+    return [
+        *drill.notices(state, ["截至日期在 11 月之前，本年尚无 11—12 月支出。"] if before else []),
+        html.P(f"{len(surge)} 个项目 11—12 月支出超过全年指标的 {fmt.pct(limit, 0)}。点击查看该项目。",
+               className="drill-hint"),
+        drill.chart("exec-yearend", fig, "年底突击支出"),
+        grid.drill_list("exec-yearend-rows", [
+            {"field": "name", "headerName": "项目", "minWidth": 240},
+            {"field": "agency", "headerName": "单位", "minWidth": 200},
+            grid.money_col("nov_dec", "11—12月支出"), grid.money_col("annual", "全年指标"),
+            grid.rate_col("rate", "占比"), grid.level_col()], table, dark=state.dark,
+            max_height=520),
+    ]
+
+
+@safe_layout
+def layout(**params):
+    state = drill.page_state(PATH, params)
+    if cached_call(data_as_of) is None:
+        return html.Div([html.H1("预算执行", className="page-title"),
+                         html.P("数据库中还没有数据。请先导入预算指标和国库集中支付数据。",
+                                className="page-caption")])
+    tab = drill.choice(state.get("tab"), [k for k, _ in TABS], "progress")
+    by = drill.choice(state.get("by"), list(BY), "dept")
+    tp = scope_tp(state.scope)
+    path, notes = resolve(state) if tab == "progress" else (Path(), [])
+    body = {"progress": lambda: progress_tab(state, path, by, tp),
+            "three": lambda: three_public_tab(state),
+            "yearend": lambda: year_end_tab(state)}[tab]()
+    return html.Div([
+        html.H1("预算执行", className="page-title"),
+        html.P(f"{fmt.as_of_note(state.filters.as_of, SOURCE)} · {state.filters.year}年 · "
+               f"序时进度 {fmt.pct(tp)}", className="page-caption", id="exec-caption"),
+        drill.tabs(state, TABS, tab),
+        *drill.notices(state, notes),
+        *body,
+    ], className="drill-page", id="exec-page")
