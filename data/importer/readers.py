@@ -123,9 +123,23 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                 yield line, row
     except UnicodeDecodeError:
         raise FileProblem("文件编码无法识别（应为 UTF-8 或 GB18030/GBK）",
-                          "cannot decode the file (expected UTF-8 or GB18030/GBK)", line=line + 1)
+                          "cannot decode the file (expected UTF-8 or GB18030/GBK)",
+                          line=_first_undecodable_line(path, encoding))
     except csv.Error as err:
         raise FileProblem("CSV 格式错误", f"malformed CSV ({err})", line=line + 1)
+
+
+def _first_undecodable_line(path: Path, encoding: str) -> int:
+    """Text decoding reads ahead, so the failing row is found again in bytes."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line = 0
+    with path.open("rb") as fh:
+        for line, raw in enumerate(fh, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return line
+    return line
 
 
 def _open_workbook(path: Path):
