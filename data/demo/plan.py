@@ -520,8 +520,9 @@ def _balance(cp: CountyPlan, lines: list[Line], tp: float) -> None:
     for code in sorted(by_agency):
         group = by_agency[code]
         quota = sum(ln.amount for ln in group)
-        fixed = sum(ln.paid for ln in group if ln.mode != "flex")
-        flex = [ln for ln in group if ln.mode == "flex"]
+        # Direct-fund lines keep their pace: their own rules watch them.
+        flex = [ln for ln in group if ln.mode == "flex" and not ln.direct]
+        fixed = sum(ln.paid for ln in group) - sum(ln.paid for ln in flex)
         flex_avail = sum(ln.avail for ln in flex)
         flex_paid = sum(ln.paid for ln in flex)
         target = None
@@ -567,8 +568,15 @@ def plan_months(cp: CountyPlan, piece_factor: float) -> None:
             if not weights or generic < 0:
                 raise ValueError(f"line {line.agency.code}/{line.dep} cannot be paid as planned")
             months = sorted(weights)
+            n_year = int(piece_factor * 2.2 * (line.avail / 1_000_000) ** 0.5)
+            if line.pro is None and n_year < len(months):
+                # Small running costs are settled a few times a year, not monthly.
+                r = rng(cp.seed, cp.code, "settle", year, line.agency.code, line.dep)
+                keep = set(r.sample(months, max(3, min(n_year, len(months)))))
+                months = [m for m in months if m in keep]
+                weights = {m: weights[m] for m in months}
+            n_year = max(len(months), n_year)
             amounts = split_fen(generic, [weights[m] for m in months])
-            n_year = max(len(months), int(piece_factor * 2.2 * (line.avail / 1_000_000) ** 0.5))
             wsum = sum(weights.values())
             for m, amt in zip(months, amounts):
                 k = max(1, round(n_year * weights[m] / wsum))
