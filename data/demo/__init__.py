@@ -38,7 +38,7 @@ class Scale:
 
 SCALES = {
     "tiny": Scale("tiny", 1, 3, True, 40, 0.6),
-    "small": Scale("small", 1, 18, False, 1_300, 1.0),
+    "small": Scale("small", 1, 18, False, 2_000, 1.35),
     "nanhu": Scale("nanhu", 1, 18, False, 58_000, 3.0),
     "province": Scale("province", 30, 18, False, 27_000, 2.0),
 }

@@ -25,6 +25,10 @@ MONTH_WEIGHT = (.05, .05, .08, .08, .08, .10, .08, .07, .09, .07, .09, .16)
 
 SALARY_DAY, INSURANCE_DAY = 12, 15
 
+# The catalog's project ranges are those of a small county; the demo county is
+# twice that, which puts its general-budget spending at about 20 亿元 a year.
+PROJECT_SIZE = 2.0
+
 
 @dataclass
 class Agency:
@@ -241,7 +245,7 @@ def _basic_lines(a: Agency, year: int, r, doc_date: date) -> list[Line]:
 
 def _project_lines(p: Project, year: int, r, doc_date: date, direct_date: date | None) -> list[Line]:
     t = p.tmpl
-    total = wan(r.uniform(*t.wan))
+    total = wan(r.uniform(*t.wan) * PROJECT_SIZE)
     parts = split_fen(total, [share for _code, share in t.econ])
     lines = []
     for (dep, _share), amount in zip(t.econ, parts):
