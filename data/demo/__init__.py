@@ -109,10 +109,13 @@ def write_demo_files(out_dir: Path, scale: str = "small", seed: int = 2025,
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     sc = SCALES[scale]
-    out_dir = Path(out_dir)
+    return _write_files(Path(out_dir), sc, seed, as_of, _counties(sc))
+
+
+def _write_files(out_dir: Path, sc: Scale, seed: int, as_of: date,
+                 counties: list[tuple[int, str, str]]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     outs = {name: CsvOut(out_dir, name, header) for name, header in HEADERS.items()}
-    counties = _counties(sc)
     county_pop: list[tuple[str, str, int]] = []
     outs["mof_div"].write((cat.PROVINCE[0], cat.PROVINCE[1], "", 1, ""))
     outs["mof_div"].write((cat.CITY[0], cat.CITY[1], cat.PROVINCE[0], 2, ""))
