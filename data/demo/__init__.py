@@ -39,7 +39,7 @@ class Scale:
 SCALES = {
     "tiny": Scale("tiny", 1, 3, True, 40, 0.6),
     "small": Scale("small", 1, 18, False, 2_000, 1.35),
-    "nanhu": Scale("nanhu", 1, 18, False, 58_000, 3.0),
+    "nanhu": Scale("nanhu", 1, 18, False, 61_000, 3.0),
     "province": Scale("province", 30, 18, False, 27_000, 2.0),
 }
 
