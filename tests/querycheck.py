@@ -312,9 +312,9 @@ class Reference:
             if sc.mof_div:
                 sel = [c for c in sel if self.under(self.region_parent, sc.mof_div, c)]
             return {r: (int(q[q.mof_div_code.map(
-                        lambda c: self.under(self.region_parent, r, c))].amount.sum()),
+                        lambda c: self.under(self.region_parent, r, c)).astype(bool)].amount.sum()),
                         int(p[p.mof_div_code.map(
-                            lambda c: self.under(self.region_parent, r, c))].amount.sum()))
+                            lambda c: self.under(self.region_parent, r, c)).astype(bool)].amount.sum()))
                     for r in sel}
         if by == "dept":
             key = lambda df: df.agency_code.map(self.agency_dept)  # noqa: E731
