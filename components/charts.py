@@ -214,13 +214,15 @@ def amount(fen: int | None, unit: str, population: int | None = None) -> float |
 def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int | None], str]],
                      *, title: str, note: str, subtitle: str = "",
                      hrefs: Sequence[str | None] | None = None, flags: Sequence[str] | None = None,
+                     flag_levels: Sequence[str | None] | None = None,
                      rate_series: int | None = 1, population: int | None = None,
                      horizontal: bool = True, dark: bool = False) -> go.Figure:
     """Grouped bars of amounts per category: `series` = [(name, fen values,
     colour)], the first being the budget. The series at `rate_series` is
     labelled with its share of the budget. `flags` add a marked word to a
-    category's label (e.g. "▲超预算"). Amounts in 万元/亿元 by magnitude, or
-    元/人 when a population is given."""
+    category's label (e.g. "▲严重 超预算") and `flag_levels` colour that
+    category's rate bar by its level. Amounts in 万元/亿元 by magnitude, or
+    元/人 when a population is given; the unit leads the subtitle."""
     unit = amount_unit([v for _, vals, _ in series for v in vals], population)
     fmt = ",.0f" if unit == "元/人" else ",.2f"
     names = [short(c) + (f"  {flags[i]}" if flags and flags[i] else "")
@@ -233,12 +235,16 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
         for i, x in enumerate(xs):
             t = "—" if x is None else format(x, fmt)
             if s == rate_series and vals[i] is not None and budget[i]:
-                t += f"（{pct(vals[i] / budget[i])}）"
+                t += ("（" if horizontal else "<br>") + pct(vals[i] / budget[i]) \
+                    + ("）" if horizontal else "")
             text.append(t)
+        colors: Any = color
+        if s == rate_series and flag_levels:
+            colors = [LEVELS[lv].color if lv else color for lv in flag_levels]
         hover = [f"<b>{categories[i]}</b><br>{sname} {text[i]} {unit}"
                  + ("<br>点击查看下一级" if hrefs and hrefs[i] else "") for i in range(len(xs))]
-        bar = dict(name=sname, marker=dict(color=color, line=dict(color="#1B1F24", width=1)),
-                   text=text, textposition="outside", cliponaxis=False,
+        bar = dict(name=sname, marker=dict(color=colors, line=dict(color="#1B1F24", width=1)),
+                   text=text, textposition="outside", cliponaxis=False, constraintext="none",
                    textfont=dict(size=16), hovertext=hover,
                    hovertemplate="%{hovertext}<extra></extra>",
                    customdata=list(hrefs) if hrefs is not None else None)
@@ -261,8 +267,9 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
     fig.update_layout(barmode="group", bargap=0.28, bargroupgap=0.06)
     if n == 0:
         _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle or f"单位：{unit}", note=note, dark=dark,
-                   height=height)
+    lead = f"单位：{unit}"
+    return _finish(fig, title=title, subtitle=f"{lead}；{subtitle}" if subtitle else lead, note=note,
+                   dark=dark, height=height)
 
 
 def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
@@ -276,6 +283,7 @@ def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
     xs = [f"{m}月" for m in months]
     cur = [amount(v, unit, population) for v in this_year]
     prev = [amount(v, unit, population) for v in last_year]
+    last = max((i for i, v in enumerate(cur) if v is not None), default=-1)
     fig = go.Figure(layout=dict(legend=dict(traceorder="reversed")))
     fig.add_trace(go.Scatter(
         x=xs, y=prev, name=f"{year - 1}年同月", mode="lines+markers",
@@ -285,15 +293,19 @@ def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
     fig.add_trace(go.Scatter(
         x=xs, y=cur, name=f"{year}年", mode="lines+markers+text",
         line=dict(color=THIS_YEAR_COLOR, width=4), marker=dict(size=11, symbol="circle"),
-        text=[format(v, fmt) if v is not None else "" for v in cur], textposition="top center",
+        # only the latest month is labelled: twelve labels collide on a half-width chart
+        text=[format(v, fmt) if v is not None and i == last else "" for i, v in enumerate(cur)],
+        textposition="top center",
         textfont=dict(size=15), cliponaxis=False,
         hovertemplate=f"{year}年%{{x}} %{{y:{fmt}}} {unit}<extra></extra>",
     ))
     fig.update_yaxes(title=dict(text=unit), rangemode="tozero", tickformat=",~g")
+    fig.update_layout(hovermode="x unified")
     fig.update_xaxes(showgrid=False, categoryorder="array", categoryarray=xs)
     if not any(v is not None for v in cur + prev):
         _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle or f"单位：{unit}；实线为本年，虚线为上年同月",
+    lead = f"单位：{unit}"
+    return _finish(fig, title=title, subtitle=f"{lead}；{subtitle or '实线为本年，虚线为上年同月'}",
                    note=note, dark=dark, height=520)
 
 

@@ -255,7 +255,8 @@ def chart(name: str, fig, filename: str) -> html.Div:
     """A clickable chart and the Location its clicks navigate through."""
     from components.charts import graph
 
-    return html.Div([nav(name), graph(fig, chart_id(name), filename)], className="drill-chart")
+    return html.Div([nav(name), graph(fig, chart_id(name), filename)], className="drill-chart",
+                    id=f"chart-{name}")
 
 
 def headline(budget: int, paid: int, rate: float | None, level: str | None, gap: float | None,

@@ -81,20 +81,22 @@ def quota_text(bgt_id: str | None, exists: bool) -> str:
 # -- the payment grid -------------------------------------------------------------------
 
 PAYMENT_COLUMNS: list[dict[str, Any]] = [
-    {"field": "pay_cert_id", "headerName": "支付凭证号", "minWidth": 170, "pinned": "left"},
-    {"field": "pay_date", "headerName": "支付日期", "minWidth": 130},
-    {"field": "agency", "headerName": "单位", "minWidth": 200},
-    {"field": "project", "headerName": "项目", "minWidth": 220},
-    {"field": "func", "headerName": "功能科目", "minWidth": 220},
-    {"field": "eco", "headerName": "经济科目", "minWidth": 200},
-    {"field": "payee", "headerName": "收款人", "minWidth": 200},
-    {"field": "use", "headerName": "用途", "minWidth": 200, "sortable": False},
-    {"field": "amount", "headerName": "金额（元）", "minWidth": 160, "type": "rightAligned",
+    {"field": "pay_cert_id", "headerName": "支付凭证号", "width": 240, "pinned": "left"},
+    {"field": "pay_date", "headerName": "支付日期", "width": 140},
+    {"field": "agency", "headerName": "单位", "width": 250, "tooltipField": "agency"},
+    {"field": "project", "headerName": "项目", "width": 230, "tooltipField": "project"},
+    {"field": "func", "headerName": "功能科目", "width": 240, "tooltipField": "func"},
+    {"field": "eco", "headerName": "经济科目", "width": 210, "tooltipField": "eco"},
+    {"field": "payee", "headerName": "收款人", "width": 270, "tooltipField": "payee"},
+    {"field": "use", "headerName": "用途", "flex": 1, "minWidth": 220, "sortable": False,
+     "tooltipField": "use"},
+    {"field": "amount", "headerName": "金额（元）", "width": 170, "type": "rightAligned",
      "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.2f')(params.value / 100)"},
      "cellClass": "num ag-right-aligned-cell"},
-    {"field": "bgt", "headerName": "指标编号", "minWidth": 190,
+    {"field": "bgt", "headerName": "指标编号", "width": 250, "tooltipField": "bgt",
      "cellClassRules": class_rules("bgt_lvl")},
-    {"field": "flags", "headerName": "预警标记", "minWidth": 240, "sortable": False,
+    {"field": "flags", "headerName": "预警标记", "width": 280, "sortable": False,
+     "tooltipField": "flags",
      "cellClassRules": class_rules("flag_lvl")},
 ]
 
@@ -117,8 +119,11 @@ def scope_of(query: dict[str, Any]) -> Scope:
 
 
 def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
-                 title: str = "支付明细") -> html.Div:
+                 title: str = "支付明细", hide: Sequence[str] = ()) -> html.Div:
+    """`hide`: columns that are the same on every row at this level (the
+    quota's own coding above a quota's payments), so the rest fit a screen."""
     search = query.get("search") or ""
+    columns = [{**c, "hide": c["field"] in hide} for c in PAYMENT_COLUMNS]
     return html.Div(
         [
             drill.nav(name),
@@ -142,7 +147,7 @@ def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
             dag.AgGrid(
                 id={"type": PAYMENTS, "name": name},
                 rowModelType="infinite",
-                columnDefs=PAYMENT_COLUMNS,
+                columnDefs=columns,
                 defaultColDef={"sortable": True, "resizable": True, "filter": False,
                                "suppressHeaderMenuButton": True},
                 dashGridOptions={
@@ -156,7 +161,6 @@ def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
                     "suppressCellFocus": True,
                     "localeText": LOCALE,
                 },
-                columnSize="autoSize",
                 style={"height": f"{50 + 46 * PAGE_SIZE + 60}px"},
                 className="drill-grid payment-grid",
             ),
@@ -270,7 +274,7 @@ def drill_list(name: str, columns: list[dict[str, Any]], rows: list[dict[str, An
             style={"height": f"{height}px"},
             className="drill-grid",
         ),
-    ], className="drill-list")
+    ], className="drill-list", id=f"list-{name}")
 
 
 def exec_list_rows(rows: Sequence[Any], hrefs: Sequence[str | None]) -> list[dict[str, Any]]:

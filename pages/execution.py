@@ -174,7 +174,7 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
     hrefs = row_hrefs(state, Path(), "agency", lagging)
     table = grid.drill_list(
         "exec-lagging",
-        [{"field": "name", "headerName": "单位", "minWidth": 200, "tooltipField": "name"},
+        [{"field": "name", "headerName": "单位", "minWidth": 250, "tooltipField": "name"},
          grid.rate_col("rate", "执行率"),
          grid.level_col("level", "滞后")],
         grid.exec_list_rows(lagging, hrefs), dark=state.dark, max_height=700)
@@ -215,13 +215,17 @@ def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
         ("可用指标（含调整）", fmt.money(q["available"])),
     ]
     level = "red" if over else exec_level(q["available"], rate, tp)
+    # tiles and the quota's particulars side by side, so its payments start on the first screen
     return [
-        drill.headline(q["available"], q["paid"], rate, level, gap_pp(rate, tp), tp,
-                       budget_title="可用指标", id_prefix="quota"),
         html.Div(dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"),
                             f"超指标支付：已支付超出可用指标 {fmt.money(q['paid'] - q['available'])}"],
                            color="danger", className="drill-notice")) if over else None,
-        html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="quota-facts"),
+        dbc.Row([
+            dbc.Col(drill.headline(q["available"], q["paid"], rate, level, gap_pp(rate, tp), tp,
+                                   budget_title="可用指标", id_prefix="quota"), xl=8, lg=12),
+            dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))],
+                            className="quota-facts"), xl=4, lg=12),
+        ], className="g-3 align-items-start"),
     ]
 
 
@@ -234,7 +238,8 @@ def payments_block(state: drill.PageState, path: Path) -> html.Div:
         title = f"{scope_label(state, path)}的全部支付明细"
     query = grid.payment_query(scope, bgt_id=path.bgt_id, search=state.get("q"),
                                href=path.link(state, q=None))
-    return grid.payment_grid("exec-payments", query, dark=state.dark, title=title)
+    hide = ("agency", "project", "func", "eco", "bgt") if path.bgt_id else ("agency", "project")
+    return grid.payment_grid("exec-payments", query, dark=state.dark, title=title, hide=hide)
 
 
 def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list:
@@ -278,7 +283,8 @@ def three_public_tab(state: drill.PageState) -> list:
         [("预算", [r.budget for r in shown], charts.BUDGET_COLOR),
          ("已支出", [r.paid for r in shown], charts.ACTUAL_COLOR)],
         title=title, note=note(state), hrefs=hrefs[:TOP_N],
-        flags=["▲严重 超预算" if r.level == "red" else "" for r in shown], dark=state.dark,
+        flags=["▲严重 超预算" if r.level == "red" else "" for r in shown],
+        flag_levels=["red" if r.level == "red" else None for r in shown], dark=state.dark,
         subtitle="因公出国（境）30212、公务接待 30217、公务用车运行维护 30231、公务用车购置 31013 合计；"
                  "支出超过预算为严重",
     )

@@ -229,7 +229,8 @@ def expenditure_tab(state: drill.PageState, pop: int | None, tp: float) -> list:
     if level in ("project", "payments"):
         query = grid.payment_query(scope, search=state.get("q"), href=state.link(q=None))
         out.append(grid.payment_grid("re-payments", query, dark=state.dark,
-                                     title=f"{label}的支付明细"))
+                                     title=f"{label}的支付明细",
+                                     hide=("agency", "project") if level == "payments" else ()))
     return out
 
 
