@@ -576,9 +576,11 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
     conds = [p.c.fiscal_year == scope.fiscal_year, p.c.pay_date <= end,
              *_scope_conditions(p, scope, h), *extra(p)]
     if search is not None:
-        conds.append(or_(p.c.payee_acct_name.icontains(search, autoescape=True),
-                         p.c.use_des.icontains(search, autoescape=True),
-                         p.c.pay_cert_id.icontains(search, autoescape=True)))
+        # SQLite's LIKE already ignores ASCII case (and its lower() folds nothing
+        # else), so plain LIKE there gives the same matches without a lower() per row.
+        has = ((lambda c: c.contains(search, autoescape=True)) if engine.dialect.name == "sqlite"
+               else (lambda c: c.icontains(search, autoescape=True)))
+        conds.append(or_(has(p.c.payee_acct_name), has(p.c.use_des), has(p.c.pay_cert_id)))
     order = [p.c[key].desc() if desc else p.c[key].asc()]
     if key != "pay_cert_id":
         order.append(p.c.pay_cert_id.desc() if desc else p.c.pay_cert_id.asc())
