@@ -134,10 +134,12 @@ def ratio_bars(names: Sequence[str], ratios: Sequence[float | None], levels: Seq
         width=0.7,
     ))
     # Labels start right of the bar or of the reference line, whichever is
-    # further, so the dashed line never runs through a label.
-    for i, (v, text) in enumerate(zip(values, labels)):
-        fig.add_annotation(x=max(v, reference or 0), y=i, xref="x", yref="y", text=text,
-                           xanchor="left", xshift=8, showarrow=False, font=dict(size=18))
+    # further, so the dashed line never runs through a label. Set in one go:
+    # adding annotations one by one re-validates the list each time.
+    fig.update_layout(annotations=[
+        dict(x=max(v, reference or 0), y=i, xref="x", yref="y", text=text, xanchor="left",
+             xshift=8, showarrow=False, font=dict(size=18))
+        for i, (v, text) in enumerate(zip(values, labels))])
     top = max([1.0, *values, reference or 0])
     fig.update_yaxes(tickvals=list(range(n)), ticktext=[short(x) for x in names],
                      autorange="reversed", showgrid=False, ticks="", ticklabelstandoff=8)

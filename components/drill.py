@@ -118,6 +118,14 @@ def names_of(engine: Engine) -> Names:
 
 
 def lookup() -> Names:
+    """Names and parents, once per request (a page asks for them per row)."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        hit = g.get("drill_names")
+        if hit is None:
+            hit = g.drill_names = cached_call(names_of)
+        return hit
     return cached_call(names_of)
 
 
