@@ -17,7 +17,8 @@ from data.importer.validate import check_source, load_refs
 from data.importer.writer import StoreWriter
 
 CHUNK_ROWS = 5000
-SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CACHE_KIB = 48 * 1024
+SQLITE_AGGREGATE_CACHE_KIB = 8 * 1024
 
 
 class _Rejected(Exception):
@@ -63,6 +64,9 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
                         file_errors.append(errs)
                 if file_errors or not writer.accepting:
                     raise _Rejected()
+                if sqlite:
+                    # The GROUP BY's sorter is bounded by the cache size: keep the peak low.
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_AGGREGATE_CACHE_KIB}")
                 writer.rebuild_payment_aggregate()
                 version = bump_data_version(conn)
                 batch_id = writer.log(username, started, reports, sources)

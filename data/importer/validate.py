@@ -6,7 +6,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 from sqlalchemy import Connection, select
 
@@ -170,12 +170,14 @@ def map_header(ds: d.Dataset, header: Sequence[object], errors: FileErrors,
 
 # -- the row loop -----------------------------------------------------------------
 
-class ChunkSink:
-    """Where valid rows go; `accepting` turns False once any file has an error."""
+class ChunkSink(Protocol):
+    """Where valid rows go (the StoreWriter); `accepting` turns False once
+    any file has an error."""
 
     accepting: bool
 
-    def write(self, ds: d.Dataset, rows: list[dict]) -> None: ...
+    def write(self, ds: d.Dataset, rows: list[dict]) -> None:
+        raise NotImplementedError
 
 
 def check_source(src: Source, refs: Refs, errors: FileErrors, sink: ChunkSink,
@@ -310,14 +312,13 @@ def _report_duplicates(src, ds, columns, digests: array, lines: array, errors: F
     import numpy as np
 
     hashes = np.frombuffer(digests, dtype=np.int64)
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    same = np.flatnonzero(ordered[1:] == ordered[:-1])
-    if not len(same):
+    ordered = np.sort(hashes)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    del ordered
+    if not len(repeated):
         return
     line_no = np.frombuffer(lines, dtype=np.uint32 if lines.itemsize == 4 else np.uint64)
-    suspects = set(int(x) for x in line_no[order[same]]) | set(int(x) for x in line_no[order[same + 1]])
-    del hashes, order, ordered
+    suspects = set(line_no[np.isin(hashes, repeated)].tolist())
     by_key: dict[object, list[int]] = {}
     key_columns = [c for name in ds.key for c in columns if c.field.name == name]
     for line, cells in _data_rows(src.rows()):
