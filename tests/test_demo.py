@@ -145,6 +145,19 @@ def test_amounts_are_plausible_for_a_county(tmp_path):
     assert len(paths) == len(HEADERS) + 1
 
 
+@pytest.mark.parametrize("as_of", ["2026-01-02", "2026-03-15", "2026-06-30", "2025-12-31"])
+def test_other_as_of_dates_hold_nothing_after_them(tmp_path, as_of):
+    d = date.fromisoformat(as_of)
+    write_demo_files(tmp_path, "tiny", seed=3, as_of=d)
+    f = read_frames(tmp_path)
+    assert f["payment"].PAY_DATE.max() <= d and f["quota"].DOC_DATE.max() <= d
+    assert set(f["payment"].FISCAL_YEAR) <= {str(d.year - 1), str(d.year)}
+    assert (f["revenue"].PERIOD < f"{d:%Y-%m}").all() and (f["soe_financial"].PERIOD < f"{d:%Y-%m}").all()
+    assert (f["bond"].ISSUE_DATE <= d).all() and (f["direct_fund"].RECEIVED_DATE <= d).all()
+    paid = f["debt_service"].PAID_DATE.dropna()
+    assert (paid <= d).all()
+
+
 def test_tiny_row_counts(frames):
     f = frames
     assert 5_000 <= len(f["payment"]) <= 12_000

@@ -20,7 +20,7 @@ from pathlib import Path
 from data.demo import catalog as cat
 from data.demo import finance, payments
 from data.demo.assets import ASSET_HEADER, RESOURCE_HEADER, SOE_HEADER, asset_rows, resource_rows, soe_rows
-from data.demo.plan import CountyPlan, build_plan, finalize_ids, plan_months, set_targets
+from data.demo.plan import CountyPlan, build_plan, drop_future, finalize_ids, plan_months, set_targets
 from data.demo.util import CsvOut, yuan
 
 DEFAULT_AS_OF = date(2026, 11, 20)
@@ -83,7 +83,9 @@ def _townships(county_index: int, county_code: str, n: int) -> list[tuple[str, s
 def plan_county(scale: Scale, seed: int, as_of: date, index: int, code: str,
                 name: str) -> tuple[CountyPlan, dict]:
     """Everything about one county except its payments, which are drawn while writing."""
-    planted = code == cat.DEMO_COUNTY
+    # The cases are laid out for a date late in the year (EXEC_LOW_Q3 needs
+    # 30 September, YEAR_END_SURGE November); earlier dates get an ordinary county.
+    planted = code == cat.DEMO_COUNTY and as_of.month >= 10
     towns = _townships(index, code, scale.townships)
     population = finance.township_population(code, seed, towns)
     townships = [(c, n, population[c]) for c, n in towns]
@@ -91,6 +93,7 @@ def plan_county(scale: Scale, seed: int, as_of: date, index: int, code: str,
     for year, lines in cp.lines.items():
         cp.general_expenditure[year] = sum(ln.amount for ln in lines if ln.fund == "1")
     new_bonds, links = finance.plan_bond_projects(cp)
+    drop_future(cp)
     for year, lines in cp.lines.items():
         cp.fund_expenditure[year] = sum(ln.amount for ln in lines if ln.fund == "2")
     finance.plan_direct_funds(cp, cp.received_dates)

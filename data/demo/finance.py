@@ -36,6 +36,8 @@ def plan_direct_funds(cp: CountyPlan, received_dates) -> None:
             if line.direct and line.mode != "none":
                 by_fund.setdefault(line.direct, []).append(line)
         for code in sorted(by_fund):
+            if received_dates[(code, year)] > cp.as_of:
+                continue
             group = by_fund[code]
             allocated = sum(ln.amount for ln in group)
             received = allocated
@@ -99,6 +101,8 @@ def plan_bond_projects(cp: CountyPlan) -> tuple[list[Bond], list[tuple[Bond, Pro
     bonds, links = [], []
     for n, (code, issue, term, share, parts) in enumerate(specs, 1):
         issue = workday_on_or_after(issue)
+        if issue > cp.as_of - timedelta(days=20):
+            continue
         amount = _round_wan(e * share, 100)
         b = Bond(code, f"{issue.year}年示范省政府专项债券(第{n + 2}期)·{cp.name}", "2", "1", issue,
                  term, _rate(issue.year, r), amount)
@@ -184,13 +188,13 @@ def plan_debt(cp: CountyPlan, new_bonds: list[Bond]) -> dict:
 
     # Special debt: a refinanced pair, the overdue-interest bond, older bonds sized so
     # this year's special interest is the planted share of fund expenditure.
-    old2_issue = _draw_issue(r, y - 5, as_of)
-    while not (old2_issue.month < max(2, as_of.month - 2)):
-        old2_issue = _draw_issue(r, y - 5, as_of)
-    old2 = Bond(code_for(y - 5), name_for(y - 5, "专项", 7), "2", "1", old2_issue, 5,
-                _rate(y - 5, r), _round_wan(e * 0.05))
-    refi2 = Bond(code_for(y), name_for(y, "再融资专项", 1), "2", "2",
-                 workday_on_or_before(old2.maturity), 7, _rate(y, r), old2.amount)
+    # Matured some weeks before the as-of date and refinanced the same day.
+    matured = workday_on_or_before(as_of - timedelta(days=r.randrange(40, 200)))
+    old2_issue = anniversary(matured, matured.year - 5)
+    old2 = Bond(code_for(old2_issue.year), name_for(old2_issue.year, "专项", 7), "2", "1", old2_issue, 5,
+                _rate(old2_issue.year, r), _round_wan(e * 0.05))
+    refi2 = Bond(code_for(old2.maturity.year), name_for(old2.maturity.year, "再融资专项", 1), "2", "2",
+                 workday_on_or_before(old2.maturity), 7, _rate(old2.maturity.year, r), old2.amount)
     over_issue = anniversary(pl.overdue_date(as_of), y - 3)
     over_code = pl.BOND["overdue"] if cp.planted else code_for(y - 3)
     if not cp.planted:

@@ -536,11 +536,10 @@ def _balance(cp: CountyPlan, lines: list[Line], tp: float) -> None:
             target = pl.EXEC_RATE[code]
         elif quota and (fixed + flex_paid) / quota < tp - 0.05:
             target = tp - 0.03
-        if target is None or not flex:
+        if target is None or not flex_paid:
             continue
-        need = target * quota - fixed
-        if need < 0 or need > 0.985 * flex_avail or not flex_paid:
-            raise ValueError(f"cannot plant execution rate {target:.3f} for agency {code}")
+        # As close to the target as the flexible lines allow.
+        need = min(max(target * quota - fixed, 0), 0.985 * flex_avail)
         scale = need / flex_paid
         for ln in flex:
             ln.paid = min(int(ln.paid * scale), int(ln.avail * 0.985))
@@ -569,14 +568,17 @@ def plan_months(cp: CountyPlan, piece_factor: float) -> None:
                 if w > 0:
                     weights[m] = w
             generic = line.paid - sum(e["amount"] for e in line.extras)
-            if not weights or generic < 0:
-                raise ValueError(f"line {line.agency.code}/{line.dep} cannot be paid as planned")
+            if generic < 0:
+                raise ValueError(f"line {line.agency.code}/{line.dep}: planted payments exceed its plan")
+            if not weights:             # issued too late to pay anything yet
+                line.paid = sum(e["amount"] for e in line.extras)
+                continue
             months = sorted(weights)
             n_year = int(piece_factor * 2.2 * (line.avail / 1_000_000) ** 0.5)
             if line.pro is None and n_year < len(months):
                 # Small running costs are settled a few times a year, not monthly.
                 r = rng(cp.seed, cp.code, "settle", year, line.agency.code, line.dep)
-                keep = set(r.sample(months, max(3, min(n_year, len(months)))))
+                keep = set(r.sample(months, min(len(months), max(3, n_year))))
                 months = [m for m in months if m in keep]
                 weights = {m: weights[m] for m in months}
             n_year = max(len(months), n_year)
@@ -589,6 +591,21 @@ def plan_months(cp: CountyPlan, piece_factor: float) -> None:
                     k = max(k, -(-amt // (line.piece_cap * 3 // 4)))
                 line.month_amounts[m] = amt
                 line.month_counts[m] = k
+
+
+def drop_future(cp: CountyPlan) -> None:
+    """A store as of D holds no quota issued after D: drop those lines and the
+    adjustments of dropped lines."""
+    y = cp.as_of.year
+    kept = [ln for ln in cp.lines[y] if ln.doc_date <= cp.as_of]
+    kept_ids = {id(ln) for ln in kept}
+    kept = [ln for ln in kept if ln.ori is None or id(ln.ori) in kept_ids]
+    for ln in kept:
+        ln.adj = 0
+    for ln in kept:
+        if ln.ori is not None:
+            ln.ori.adj += ln.amount
+    cp.lines[y] = kept
 
 
 def finalize_ids(cp: CountyPlan) -> None:
