@@ -20,7 +20,15 @@ from pathlib import Path
 from data.demo import catalog as cat
 from data.demo import finance, payments
 from data.demo.assets import ASSET_HEADER, RESOURCE_HEADER, SOE_HEADER, asset_rows, resource_rows, soe_rows
-from data.demo.plan import CountyPlan, build_plan, drop_future, finalize_ids, plan_months, set_targets
+from data.demo.plan import (
+    CountyPlan,
+    build_plan,
+    drop_future,
+    finalize_ids,
+    gov_eco,
+    plan_months,
+    set_targets,
+)
 from data.demo.util import CsvOut, yuan
 
 DEFAULT_AS_OF = date(2026, 11, 20)
@@ -150,8 +158,6 @@ def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: in
         outs["project"].write((p.code, p.name, p.agency.code, p.cat, 1 if p.livelihood else 0))
     for year in sorted(cp.lines):
         for ln in sorted(cp.lines[year], key=lambda ln: ln.bgt_id):
-            from data.demo.plan import gov_eco
-
             outs["quota"].write((ln.bgt_id, year, ln.agency.div, ln.agency.code,
                                  ln.pro.code if ln.pro else "", ln.func, ln.dep,
                                  gov_eco(ln.dep, ln.agency.kind), ln.fund, ln.stage, ln.doc_no,

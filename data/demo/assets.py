@@ -70,8 +70,8 @@ def asset_rows(cp: CountyPlan, seed: int):
         if a.staff >= 40:
             land = a.staff * 60.0
             classes.append(("LAND", land, land * 300 * r.uniform(0.8, 1.2)))
-        if a.code[len(cp.code):len(cp.code) + 3] in infra_units or a.code.endswith("001") and \
-                len(a.code) == len(cp.code) + 6 and a.div != cp.code:
+        township_government = a.div != cp.code and a.dept == a.code
+        if a.code[len(cp.code):len(cp.code) + 3] in infra_units or township_government:
             classes.append(("INFRA", round(r.uniform(10, 80), 2), r.uniform(2e7, 1e8)))
         net_share = {c: r.uniform(0.4, 0.8) for c, _q, _v in classes}
         idle_share = r.uniform(0.005, 0.03) if r.random() < 0.4 else 0.0

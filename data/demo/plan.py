@@ -369,10 +369,11 @@ def _find(cp: CountyPlan, year: int, agency: str, dep: str | None = None, pro_ke
     raise LookupError(f"no line {agency} {dep} {pro_key}")
 
 
-def _extra(line_or_none, n, when, amount, payee, account, use, dep=None, set_mode="1",
-           direct=None, bgt_id=None, agency=None):
+def _extra(n, when, amount, payee, account, use, dep=None, set_mode="1", direct=None,
+           bgt_id=None):
+    """A planted payment; `n` makes its PAY_CERT_ID (planted.cert)."""
     return dict(n=n, date=when, amount=amount, payee=payee, account=account, use=use, dep=dep,
-                set_mode=set_mode, direct=direct, bgt_id=bgt_id, agency=agency)
+                set_mode=set_mode, direct=direct, bgt_id=bgt_id)
 
 
 def _clear_adjustments(lines: list[Line], targets: list[Line]) -> None:
@@ -441,44 +442,44 @@ def _plant_payments(cp: CountyPlan) -> None:
 
     # PAY_NO_QUOTA: not booked on any line.
     health = cp.agency(ag["health"])
-    free.append((health, _extra(None, 1, d(30), 3_860_000, f"{cp.name}康宁医疗器械有限公司",
+    free.append((health, _extra(1, d(30), 3_860_000, f"{cp.name}康宁医疗器械有限公司",
                                 f"1{cp.code}00009101", "卫生应急物资采购", dep="30218")))
     civil = cp.agency(ag["civil"])
-    free.append((civil, _extra(None, 2, d(44), 1_245_000, f"{cp.name}惠民商贸有限公司",
+    free.append((civil, _extra(2, d(44), 1_245_000, f"{cp.name}惠民商贸有限公司",
                                f"1{cp.code}00009102", "困难群众慰问物资", dep="30218",
                                bgt_id=f"{y}{ag['civil']}8888")))
     # SELF_TRANSFER yellow and red.
     fin = _find(cp, y, ag["finance"], dep="30227", pro_key="01")
-    fin.extras.append(_extra(fin, 3, d(52), 35_000_000, cp.agency(ag["finance"]).name,
+    fin.extras.append(_extra(3, d(52), 35_000_000, cp.agency(ag["finance"]).name,
                              f"1{cp.code}00009103", "转入本单位实有资金账户"))
     relief = _find(cp, y, ag["civil"], pro_key="04", direct=True)
-    relief.extras.append(_extra(relief, 4, d(66), 12_000_000, civil.name, f"1{cp.code}00009104",
+    relief.extras.append(_extra(4, d(66), 12_000_000, civil.name, f"1{cp.code}00009104",
                                 "困难群众救助资金转入本单位账户", direct=relief.direct))
     # LARGE_CASH yellow and red.
     hosp = _find(cp, y, ag["hospital"], dep="30201")
     hosp.amount += 8_000_000
-    hosp.extras.append(_extra(hosp, 5, d(38), 6_800_000, "王建华", f"6230{cp.code}990000005",
+    hosp.extras.append(_extra(5, d(38), 6_800_000, "王建华", f"6230{cp.code}990000005",
                               "临时聘用人员劳务费(现金)", dep="30226", set_mode="2"))
     t1 = _find(cp, y, ag["t1_gov"], dep="31005", pro_key="02")
     t1.amount += 30_000_000
-    t1.extras.append(_extra(t1, 6, d(41), 26_000_000, "李德胜", f"6230{cp.code}990000006",
+    t1.extras.append(_extra(6, d(41), 26_000_000, "李德胜", f"6230{cp.code}990000006",
                             "青苗补偿款(现金发放)", set_mode="2"))
     # DUPLICATE_PAYMENT: the same invoice paid twice, two days apart.
     school = _find(cp, y, ag["exp_school"], dep="30218", pro_key="01")
     first = workday_on_or_after(as_of - timedelta(days=58))
     second = first + timedelta(days=2)
     for n, when in ((7, first), (8, second)):
-        school.extras.append(_extra(school, n, when, 4_685_000, f"{cp.name}鑫源食品有限公司",
+        school.extras.append(_extra(n, when, 4_685_000, f"{cp.name}鑫源食品有限公司",
                                     f"1{cp.code}00009107", "学生营养餐食材采购"))
     # UNION_PAYMENT.
     union = _find(cp, y, ag["education"], dep="30228")
-    union.extras.append(_extra(union, 9, d(72), 8_600_000, f"{cp.name}教育工会委员会",
+    union.extras.append(_extra(9, d(72), 8_600_000, f"{cp.name}教育工会委员会",
                                f"1{cp.code}00009109", "拨付教育系统工会经费"))
     # THREE_PUBLIC_OVER: 公务接待 booked on the office-expense quota.
     office = _find(cp, y, ag["health"], dep="30201")
     office.amount += 3_000_000
     for n, days, amount in ((10, 95, 1_180_000), (11, 61, 960_000), (12, 33, 1_040_000)):
-        office.extras.append(_extra(office, n, d(days), amount, f"{cp.name}迎宾大酒店有限公司",
+        office.extras.append(_extra(n, d(days), amount, f"{cp.name}迎宾大酒店有限公司",
                                     f"1{cp.code}00009110", "公务接待用餐", dep="30217",
                                     set_mode="3"))
 
