@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +83,15 @@ def test_same_seed_same_bytes_different_seed_different(tmp_path):
     assert digest(a) == digest(b)
     differing = {name for name, h in digest(c).items() if digest(a)[name] != h}
     assert {"payment.csv", "quota.csv", "revenue.csv"} <= differing
+
+
+def test_no_dependence_on_hash_randomisation(tmp_path):
+    script = ("import sys; from pathlib import Path; from data.demo import write_demo_files; "
+              "write_demo_files(Path(sys.argv[1]), 'tiny', seed=5)")
+    for hash_seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / hash_seed)], cwd=ROOT, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": hash_seed})
+    assert digest((tmp_path / "1").iterdir()) == digest((tmp_path / "2").iterdir())
 
 
 def test_files_follow_the_contract(tiny):

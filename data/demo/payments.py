@@ -123,7 +123,7 @@ def _row(cp: CountyPlan, line: Line, when: date, amount: int, payee, use: str, s
 def _set_mode(dep: str, amount: int, r) -> str:
     if dep in _CARD and amount < 500_000 and r.random() < 0.6:
         return "3"
-    if dep in _CASH and amount < 200_000 and r.random() < 0.15:
+    if dep in _CASH and amount < 500_000 and r.random() < 0.15:
         return "2"
     return "1"
 
