@@ -2,9 +2,7 @@
 a store with data, and a Playwright page in headless Chromium that records
 every request (so a test can prove nothing left 127.0.0.1).
 
-Use from a test module:
-
-    from tests.browser import browser_store, live_server, page  # noqa: F401
+conftest.py loads this module as a plugin, so any test can ask for them:
 
     @pytest.mark.browser
     def test_something(live_server, page):

@@ -18,6 +18,10 @@ import pytest
 
 from data.db import engine_for, make_engine, upgrade
 
+# Browser fixtures live in one module, loaded once, so the session has a single
+# Playwright instance whichever browser tests run.
+pytest_plugins = ["tests.browser"]
+
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
 

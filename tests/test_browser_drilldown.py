@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from data.query import Scope, execution, payments, quotas
-from tests.browser import artifact, browser_store, chromium, live_server, page  # noqa: F401
+from tests.browser import artifact
 
 pytestmark = pytest.mark.browser
 MAX_CLICKS = 5  # "which departments are behind, by how much, and on what payments" in under six

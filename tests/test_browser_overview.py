@@ -11,7 +11,7 @@ from components.kpi import money_figure
 from data import overview as ov
 from data.query import Scope, budgets, execution_total
 from data.status import data_as_of
-from tests.browser import artifact, browser_store, chromium, live_server, page  # noqa: F401
+from tests.browser import artifact
 
 pytestmark = pytest.mark.browser
 

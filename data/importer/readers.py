@@ -82,7 +82,8 @@ def open_sources(path: Path, dataset: str | None) -> list[Source]:
     if dataset is not None and dataset not in DATASETS:
         raise _unknown_dataset(dataset)
     if not path.is_file():
-        raise FileProblem("文件不存在", "file not found", value=str(path))
+        # The whole path, never shortened like a cell value: it says where we looked.
+        raise FileProblem("文件不存在", f'file not found: "{path}"')
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise FileProblem("不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV",
