@@ -1,13 +1,13 @@
 # `make run`  installs, migrates, loads the demo into an empty store, serves on :8050
 # `make test` installs what the tests need and runs the whole suite
-# `make bench` measures import and query speed at demo scales
+# `make bench` measures import, query and page (callback) speed at demo scales
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
 FLASK  := $(VENV)/bin/flask --app app
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-dev system-deps system-deps-test demo clean
+.PHONY: run test bench install install-dev system-deps system-deps-test clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -41,6 +41,7 @@ test: install-dev
 bench: install-dev
 	$(PY) bench/import_payments.py
 	$(PY) bench/query_speed.py
+	$(PY) bench/page_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
