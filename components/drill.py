@@ -12,7 +12,7 @@ pages router renders it again from the URL alone.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
@@ -105,6 +105,8 @@ class Names:
     eco: dict[str, str]
     revenue: dict[str, str]
     revenue_parent: dict[str, str | None]
+    # departments whose own unit (agency code = department code) has sister agencies
+    own_units: frozenset[str]
 
 
 def names_of(engine: Engine) -> Names:
@@ -114,7 +116,8 @@ def names_of(engine: Engine) -> Names:
                  dept_of=dict(h.agency_dept), agency=dict(h.agency_name),
                  agency_of=dict(h.project_agency), project=dict(h.project_name),
                  func=dict(f.name), func_parent=dict(f.parent), eco=dict(e.name),
-                 revenue=dict(r.name), revenue_parent=dict(r.parent))
+                 revenue=dict(r.name), revenue_parent=dict(r.parent),
+                 own_units=frozenset(d for a, d in h.agency_dept.items() if a != d))
 
 
 def lookup() -> Names:
@@ -313,6 +316,18 @@ def resolve_units(dept: str | None, agency: str | None, project: str | None
     return dept, agency, project, notes
 
 
+def agency_label(code: str, name: str) -> str:
+    """A department's own unit carries the department's name; "（本级）" tells
+    it apart from the department as a whole, whose figures include its
+    subordinate agencies."""
+    return f"{name}（本级）" if code in lookup().own_units else name
+
+
+def agency_rows(rows: Sequence[Any]) -> list[Any]:
+    """Execution rows by agency, their department's own units labelled."""
+    return [replace(r, name=agency_label(r.code, r.name)) if r.code else r for r in rows]
+
+
 def unit_steps(dept: str | None, agency: str | None, project: str | None) -> list[tuple[str, str, str]]:
     """Breadcrumb steps of a department → agency → project chain."""
     names = lookup()
@@ -320,8 +335,8 @@ def unit_steps(dept: str | None, agency: str | None, project: str | None) -> lis
     if dept:
         steps.append(("dept", dept, f"部门：{names.agency.get(dept, dept)}"))
     if agency:
-        steps.append(("agency", agency, "单位：部门本级" if agency == dept
-                      else f"单位：{names.agency.get(agency, agency)}"))
+        steps.append(("agency", agency,
+                      f"单位：{agency_label(agency, names.agency.get(agency, agency))}"))
     if project:
         steps.append(("project", project, f"项目：{names.project.get(project, project)}"))
     return steps

@@ -123,7 +123,7 @@ def scope_label(state: drill.PageState, path: Path) -> str:
     if path.project:
         return names.project.get(path.project, path.project)
     if path.agency:
-        return names.agency.get(path.agency, path.agency)
+        return drill.agency_label(path.agency, names.agency.get(path.agency, path.agency))
     if path.dept:
         return names.agency.get(path.dept, path.dept)
     return names.region.get(state.filters.mof_div, "全部区划") if state.filters.mof_div \
@@ -143,6 +143,8 @@ def rate_section(state: drill.PageState, path: Path, by: str, tp: float) -> list
         rows = cached_call(execution, scope, "project", parent=path.agency)
         what = "项目"
     dim = by if path.level == "root" else {"dept": "agency", "agency": "project"}[path.level]
+    if dim == "agency":
+        rows = drill.agency_rows(rows)
     hrefs = row_hrefs(state, path, dim, rows)
     in_order = not (path.level == "root" and by == "mof_div")  # regions keep hierarchy order
     order = sorted(range(len(rows)), key=lambda i: (rows[i].level is None, rows[i].gap_pp is None,
@@ -170,7 +172,8 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
     """Agencies behind time progress (rule EXEC_LAG), worst first."""
     rows = cached_call(execution, level_scope(state, path), "agency",
                        parent=path.dept if path.level == "dept" else None)
-    lagging = sorted((r for r in rows if r.level in ("yellow", "red")), key=lambda r: r.gap_pp)
+    lagging = sorted((r for r in drill.agency_rows(rows) if r.level in ("yellow", "red")),
+                     key=lambda r: r.gap_pp)
     hrefs = row_hrefs(state, Path(), "agency", lagging)
     table = grid.drill_list(
         "exec-lagging",
@@ -271,7 +274,7 @@ def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list
 
 
 def three_public_tab(state: drill.PageState) -> list:
-    rows = cached_call(three_public, state.scope)
+    rows = drill.agency_rows(cached_call(three_public, state.scope))
     order = sorted(rows, key=lambda r: (r.level != "red", -(r.paid - r.budget)))
     shown = order[:TOP_N]
     hrefs = [drill.unit_href(state, "agency", r.code, tab=None) for r in order]

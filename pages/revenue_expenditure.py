@@ -203,7 +203,7 @@ def expenditure_tab(state: drill.PageState, pop: int | None, tp: float) -> list:
             "agency": lambda: cached_call(execution, scope, "agency", parent=dept),
             "project": lambda: cached_call(execution, scope, "project", parent=agency),
         }[level]()
-        rows = sorted(rows, key=lambda r: -r.paid)
+        rows = sorted(drill.agency_rows(rows) if level == "agency" else rows, key=lambda r: -r.paid)
         hrefs = [exp_href(state, level, r.code, func) for r in rows]
         title = f"{label}：各{WHAT[level]}预算指标与支出"
         if len(rows) > TOP_N:

@@ -23,6 +23,12 @@ def gap_order(rows):
     return sorted(rows, key=lambda r: (r.level is None, r.gap_pp is None, r.gap_pp or 0.0))
 
 
+def agency_label(h, code: str) -> str:
+    """As the page names an agency: a department's own unit with sister agencies is "（本级）"."""
+    own = code == h.agency_dept[code] and any(a != code for a in h.dept_agencies(code))
+    return h.agency_name[code] + ("（本级）" if own else "")
+
+
 def params_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
 
@@ -50,7 +56,7 @@ def plan(engine, as_of: date):
                     if q["paid"] > 0]
             if a.code in agencies and paid:
                 return {"dept": (dept, depts.index(dept)),
-                        "agency": (a.code, agencies.index(a.code), h.agency_name[a.code]),
+                        "agency": (a.code, agencies.index(a.code), agency_label(h, a.code)),
                         "project": (p.code, [x.code for x in projects].index(p.code),
                                     h.project_name[p.code]),
                         "bgt_id": paid[0]["bgt_id"],
@@ -114,7 +120,7 @@ def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: 
     assert params_of(pg.url) == {"dept": dept, "agency": agency}
     agency_url = pg.url
     agency_bars = pg.locator("#chart-exec-rate .bars .point path").count()
-    assert crumb_texts(pg)[-1] in (f"单位：{agency_name}", "单位：部门本级")
+    assert crumb_texts(pg)[-1] == f"单位：{agency_name}"
     pg.screenshot(path=str(artifact("drill_3_agency.png")))
 
     project, i_project, project_name = route["project"]

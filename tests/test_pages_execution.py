@@ -159,6 +159,23 @@ def test_lagging_list_is_rule_exec_lag(demo_app):
     assert all(query(r["href"])["agency"] == r["code"] for r in table)
 
 
+def test_department_own_unit_is_told_apart(demo_app):
+    """A department's own unit shares the department's code and name; among
+    the department's agencies it is named "（本级）" so its figures are not
+    taken for the department's."""
+    names = drill.names_of(demo_app)
+    dept = next(d for d in sorted(set(names.dept_of.values()))
+                if d in names.dept_of and sum(v == d for v in names.dept_of.values()) > 1)
+    own = f"{names.agency[dept]}（本级）"
+    tree = render(as_of=AS_OF, dept=dept)
+    assert [r["name"] for r in rows_of(tree, "exec-rows") if query(r["href"])["agency"] == dept] == [own]
+    sister = next(a for a, d in names.dept_of.items() if d == dept and a != dept)
+    assert all("本级" not in r["name"] for r in rows_of(tree, "exec-rows")
+               if query(r["href"])["agency"] == sister)
+    unit = render(as_of=AS_OF, dept=dept, agency=dept)
+    assert crumbs(unit, "exec-breadcrumb")[-1][0] == f"单位：{own}"
+
+
 # -- click → URL ------------------------------------------------------------------------------
 
 def test_click_follows_the_point_url():
