@@ -90,6 +90,13 @@ def yuan(fen: int | None) -> float | None:
 
 # -- endpoints -------------------------------------------------------------------
 
+@api.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(_rest):
+    """Without it an unknown API path would fall through to the Dash page route
+    and answer 200 with HTML."""
+    return jsonify({"error": f"没有这个接口 / no such endpoint: {request.path}"}), 404
+
+
 @api.get("/health")
 def health():
     engine = get_engine()

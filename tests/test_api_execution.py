@@ -144,3 +144,11 @@ def test_bad_parameters_answer_400(client, params, parameter):
     body = res.get_json()
     assert parameter in body["error"]
     assert body["parameter"] == parameter
+
+
+def test_unknown_endpoint_is_a_json_404(client):
+    for path in ("/api/v1/no-such-thing", "/api/v1/execution/extra"):
+        res = client.get(path)
+        assert res.status_code == 404 and res.is_json, path
+        assert "no such endpoint" in res.get_json()["error"]
+    assert client.get("/execution").status_code == 200  # pages are not affected
