@@ -28,6 +28,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.store import add_store_args, open_store  # noqa: E402
+from data.status import data_as_of  # noqa: E402
+
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
 GRID_OUTPUT = '{"name":["MATCH"],"type":"payment-grid"}.getRowsResponse'
 
@@ -96,30 +99,18 @@ def walk(engine, as_of):
     out = [(label, page_request(path, params)) for label, path, params in steps]
     quota_scope = q.Scope(as_of=as_of, year=as_of.year)
     out.append(("指标的支付明细 第 1 页",
-                grid_request("exec-payments", grid.payment_query(quota_scope, bgt_id=quota, href="/execution"))))
+                grid_request("exec-payments",
+                             grid.payment_query(quota_scope, bgt_id=quota, href="/execution"))))
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--scale", default="nanhu", choices=["tiny", "small", "nanhu", "province"])
-    ap.add_argument("--db", help="SQLAlchemy URL (default: instance/bench-SCALE.db)")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--repeat", type=int, default=3)
+    add_store_args(ap, repeat=3)
     args = ap.parse_args()
-    url = args.db or f"sqlite:///{ROOT / 'instance' / f'bench-{args.scale}.db'}"
-    os.environ["DATABASE_URL"] = url
-
-    from data.db import make_engine, upgrade
-    from data.status import data_as_of
-
-    upgrade(url)
-    engine = make_engine(url)
-    if data_as_of(engine) is None:
-        from data.demo import load_demo
-
-        print(f"generating and importing the {args.scale} demo into {url} …", flush=True)
-        load_demo(engine, scale=args.scale, seed=args.seed)
+    engine = open_store(args)
+    # the app reads its store from the environment when it is imported
+    os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     import app as app_module
     from service import cache
 

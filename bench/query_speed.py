@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.store import add_store_args, open_store  # noqa: E402
 from data import query as q  # noqa: E402
 from data import schema  # noqa: E402
-from data.db import make_engine, upgrade  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
 
@@ -42,24 +42,9 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--scale", default="nanhu", choices=["tiny", "small", "nanhu", "province"])
-    ap.add_argument("--db", help="SQLAlchemy URL (default: instance/bench-SCALE.db)")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--repeat", type=int, default=7)
+    add_store_args(ap, repeat=7)
     args = ap.parse_args()
-    url = args.db or f"sqlite:///{ROOT / 'instance' / f'bench-{args.scale}.db'}"
-
-    upgrade(url)
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        n_pay = conn.execute(select(func.count()).select_from(schema.payment)).scalar()
-    if not n_pay:
-        from data.demo import load_demo
-
-        print(f"generating and importing the {args.scale} demo into {url} …", flush=True)
-        t0 = time.perf_counter()
-        load_demo(engine, scale=args.scale, seed=args.seed)
-        print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    engine = open_store(args)
     with engine.connect() as conn:
         n_pay = conn.execute(select(func.count()).select_from(schema.payment)).scalar()
         n_agg = conn.execute(select(func.count()).select_from(schema.agg_payment_month)).scalar()

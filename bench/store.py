@@ -1,0 +1,40 @@
+"""The store a benchmark runs on: command-line options and opening it, with
+the demo of the chosen scale generated into it when it holds no payments."""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from data import schema
+from data.db import make_engine, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_store_args(ap: argparse.ArgumentParser, repeat: int) -> None:
+    ap.add_argument("--scale", default="nanhu", choices=["tiny", "small", "nanhu", "province"])
+    ap.add_argument("--db", help="SQLAlchemy URL (default: instance/bench-SCALE.db)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=repeat)
+
+
+def payment_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(schema.payment)).scalar()
+
+
+def open_store(args: argparse.Namespace) -> Engine:
+    url = args.db or f"sqlite:///{ROOT / 'instance' / f'bench-{args.scale}.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    if not payment_count(engine):
+        from data.demo import load_demo
+
+        print(f"generating and importing the {args.scale} demo into {url} …", flush=True)
+        t0 = time.perf_counter()
+        load_demo(engine, scale=args.scale, seed=args.seed)
+        print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    return engine
