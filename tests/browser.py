@@ -10,6 +10,7 @@ conftest.py loads this module as a plugin, so any test can ask for them:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -62,14 +63,13 @@ def browser_store(sqlite_template, tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_server(browser_store, tmp_path_factory):
-    """Base URL of `python app.py` serving the browser store."""
-    url, _engine = browser_store
+@contextlib.contextmanager
+def serving(url: str, log_path: Path, **env: str):
+    """`python app.py` on a free port over the store at `url`; yields its base URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "PORT": str(port),
-           "SECRET_KEY": "browser-tests-only"}
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
+           "SECRET_KEY": "browser-tests-only", **env}
+    log = log_path.open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -83,15 +83,24 @@ def live_server(browser_store, tmp_path_factory):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"the app did not start; see {log.name}")
+            raise RuntimeError(f"the app did not start; see {log_path}")
         time.sleep(0.3)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_store, tmp_path_factory):
+    """Base URL of `python app.py` serving the browser store."""
+    with serving(browser_store[0], tmp_path_factory.mktemp("server") / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from components.kpi import money_figure
 from data import overview as ov
 from data.query import Scope, budgets, execution_total
 from data.status import data_as_of
-from tests.browser import artifact
+from tests.browser import artifact, serving
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +82,22 @@ def test_kiosk_screenshot(live_server, page):
     assert dark != "rgb(255, 255, 255)"
     page.screenshot(path=str(artifact("overview-kiosk-1920x1080.png")))
     assert page.off_host() == []
+
+
+def test_kiosk_rotates_through_the_chosen_pages(browser_store, chromium, tmp_path):
+    """The wall display: every KIOSK_SECONDS the next of KIOSK_PAGES, still
+    in kiosk mode (dark, no controls), round and round."""
+    with serving(browser_store[0], tmp_path / "kiosk.log",
+                 KIOSK_SECONDS="10", KIOSK_PAGES="/execution, /, /no-such-page") as base:
+        context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        pg = context.new_page()
+        pg.goto(f"{base}/execution?kiosk=1")
+        pg.wait_for_selector("#exec-page", timeout=30_000)
+        pg.wait_for_url(f"{base}/?kiosk=1", timeout=25_000)
+        pg.wait_for_selector("#kpi-freshness", timeout=30_000)
+        assert pg.locator("#shell-filters").is_hidden()
+        assert "darkly" in pg.locator("#theme-css").get_attribute("href")
+        pg.wait_for_url(f"{base}/execution?kiosk=1", timeout=25_000)
+        pg.wait_for_selector("#exec-page", timeout=30_000)
+        assert "darkly" in pg.locator("#theme-css").get_attribute("href")
+        context.close()
