@@ -7,7 +7,7 @@ Kiosk mode (`?kiosk=1`): dark theme, no controls, rotation through
 `KIOSK_PAGES` (comma-separated paths, default every page in the navigation)
 every `KIOSK_SECONDS` (default 60), and a reload only when the data version
 changes or the database comes back — the status poll reads one row every
-30 s and never re-runs the page queries.
+`STATUS_POLL_SECONDS` (default 30) and never re-runs the page queries.
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "财政监督大脑"
 APP_SUBTITLE = "人大预算联网监督系统"
-POLL_MS = 30_000
 THEMES = {
     "flatly": "vendor/bootswatch/flatly.min.css",
     "bootstrap": "vendor/bootstrap/bootstrap.min.css",
@@ -46,11 +45,19 @@ def light_theme() -> str:
     return name if name in THEMES and name != KIOSK_THEME else "flatly"
 
 
-def kiosk_seconds() -> int:
+def _seconds(name: str, default: int, minimum: int) -> int:
     try:
-        return max(10, int(os.environ.get("KIOSK_SECONDS", "60")))
+        return max(minimum, int(os.environ.get(name, default)))
     except ValueError:
-        return 60
+        return default
+
+
+def kiosk_seconds() -> int:
+    return _seconds("KIOSK_SECONDS", 60, 10)
+
+
+def poll_seconds() -> int:
+    return _seconds("STATUS_POLL_SECONDS", 30, 1)
 
 
 def nav_pages() -> list[dict[str, Any]]:
@@ -192,7 +199,7 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id="shell-status"),
             dcc.Store(id="shell-reload"),
-            dcc.Interval(id="shell-poll", interval=POLL_MS),
+            dcc.Interval(id="shell-poll", interval=poll_seconds() * 1000),
             dcc.Interval(id="shell-clock-tick", interval=1000),
             dcc.Interval(id="shell-rotate", interval=kiosk_seconds() * 1000, disabled=True),
             html.Header(

@@ -101,3 +101,25 @@ def test_kiosk_rotates_through_the_chosen_pages(browser_store, chromium, tmp_pat
         pg.wait_for_selector("#exec-page", timeout=30_000)
         assert "darkly" in pg.locator("#theme-css").get_attribute("href")
         context.close()
+
+
+def test_kiosk_reloads_when_the_data_changes(browser_store, chromium, tmp_path):
+    """A new import (a new data version) reloads the wall display by itself;
+    until then the page stays as it is."""
+    from data.db import bump_data_version
+
+    url, engine = browser_store
+    with serving(url, tmp_path / "reload.log", STATUS_POLL_SECONDS="1") as base:
+        context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        pg = context.new_page()
+        pg.goto(f"{base}/?kiosk=1")
+        pg.wait_for_selector("#kpi-freshness", timeout=30_000)
+        pg.evaluate("window.__sameDocument = true")
+        pg.wait_for_timeout(3000)  # several polls, no change
+        assert pg.evaluate("window.__sameDocument === true")
+        with engine.begin() as conn:
+            bump_data_version(conn)
+        pg.wait_for_function("window.__sameDocument === undefined", timeout=15_000)
+        pg.wait_for_selector("#kpi-freshness", timeout=30_000)
+        assert pg.url == f"{base}/?kiosk=1"
+        context.close()
