@@ -83,6 +83,7 @@ def serving(url: str, log_path: Path, **env: str):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
+            log.close()
             raise RuntimeError(f"the app did not start; see {log_path}")
         time.sleep(0.3)
     try:
