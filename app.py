@@ -1,8 +1,10 @@
 """财政监督大脑: the Dash application (pages in pages/), its Flask server with
 the command line, the JSON API and the query cache.
 
-`python app.py` serves on 127.0.0.1:8050 (HOST / PORT override it);
-`flask --app app run` and every `flask --app app ...` command use `server`.
+`python app.py` serves on 127.0.0.1:8050 (HOST / PORT / THREADS override it)
+with waitress, a production WSGI server fit for weeks on a wall display;
+`flask --app app run` (Flask's development server) and every
+`flask --app app ...` command use `server`.
 Building the app never touches the database: pages query it when they render.
 """
 from __future__ import annotations
@@ -75,5 +77,8 @@ app = create_app()
 server = app.server
 
 if __name__ == "__main__":
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
-            debug=False)
+    from waitress import serve
+
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8050"))
+    print(f"{TITLE}: http://{host}:{port}/", flush=True)
+    serve(server, host=host, port=port, threads=int(os.environ.get("THREADS", "8")))
