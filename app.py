@@ -79,6 +79,13 @@ server = app.server
 if __name__ == "__main__":
     from waitress import serve
 
-    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8050"))
+    def _positive(name: str, default: str) -> int:
+        raw = os.environ.get(name, default)
+        if not raw.isdigit() or int(raw) == 0:
+            raise SystemExit(f"{name} 应为正整数 / {name} must be a positive whole number: {raw!r}")
+        return int(raw)
+
+    host, port, threads = os.environ.get("HOST", "127.0.0.1"), _positive("PORT", "8050"), \
+        _positive("THREADS", "8")
     print(f"{TITLE}: http://{host}:{port}/", flush=True)
-    serve(server, host=host, port=port, threads=int(os.environ.get("THREADS", "8")))
+    serve(server, host=host, port=port, threads=threads)

@@ -2,8 +2,11 @@
 answering (JSON, notices, last figures) when the database goes away."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import dash
 import pytest
@@ -167,3 +170,15 @@ def test_secret_key_generated_once(tmp_path, monkeypatch):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("SECRET_KEY", "from-env")
     assert app_module.secret_key(tmp_path) == "from-env"
+
+
+@pytest.mark.parametrize("setting", [{"PORT": "eighty"}, {"THREADS": "0"}, {"THREADS": "-2"}])
+def test_bad_server_settings_are_refused_clearly(setting, tmp_path):
+    name, value = next(iter(setting.items()))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+           "SECRET_KEY": "smoke", **setting}
+    res = subprocess.run([sys.executable, "app.py"], cwd=Path(__file__).resolve().parent.parent,
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert f"{name} 应为正整数 / {name} must be a positive whole number: '{value}'" in res.stderr
+    assert "Traceback" not in res.stderr
