@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from data import schema  # noqa: E402
-from data.db import make_engine, upgrade  # noqa: E402
+from data.db import make_engine  # noqa: E402
+from service.store import prepare  # noqa: E402
 from data.importer import import_files  # noqa: E402
 
 PAYMENT_HEADER = ["PAY_CERT_ID", "FISCAL_YEAR", "PAY_DATE", "MOF_DIV_CODE", "AGENCY_CODE",
@@ -98,7 +99,7 @@ def main() -> None:
           f"({payment.stat().st_size / 2**20:.0f} MiB); peak RSS {peak_rss_mb():.0f} MB")
 
     url = args.db or f"sqlite:///{workdir / 'bench.db'}"
-    upgrade(url)
+    prepare(url)
     engine = make_engine(url)
     import_files(engine, dims, username="bench")
     runs = [("first import", payment)] + ([] if args.once else [("re-import", payment)])

@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from data import schema
-from data.db import make_engine, upgrade
+from data.db import make_engine
+from service.store import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,7 @@ def payment_count(engine: Engine) -> int:
 
 def open_store(args: argparse.Namespace) -> Engine:
     url = args.db or f"sqlite:///{ROOT / 'instance' / f'bench-{args.scale}.db'}"
-    upgrade(url)
+    prepare(url)
     engine = make_engine(url)
     if not payment_count(engine):
         from data.demo import load_demo

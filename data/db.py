@@ -54,8 +54,8 @@ def upsert(engine_or_conn, table):
 
 
 def upgrade(url: str | None = None) -> None:
-    """Create or migrate the schema to the newest revision, then ship the
-    classification table if the store has none."""
+    """Create or migrate the schema to the newest revision. Seeding the shipped
+    classification table is the service layer's step (service.store)."""
     from alembic import command
     from alembic.config import Config
 
@@ -64,9 +64,6 @@ def upgrade(url: str | None = None) -> None:
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(cfg, "head")
-    from data.classification import ensure_classification
-
-    ensure_classification(engine_for(url))
 
 
 # -- data version: bumped by every import, part of every cache key --------------

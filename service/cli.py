@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from data import db
+from service.store import prepare
 
 
 def _parse_date(_ctx, _param, value: str | None) -> date | None:
@@ -27,7 +28,7 @@ db_cli = AppGroup("db", help="Schema management / 数据库结构")
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema of DATABASE_URL."""
-    db.upgrade()
+    prepare()
     click.echo(f"schema up to date: {db.get_engine().url.render_as_string(hide_password=True)}")
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from data.db import engine_for, make_engine, upgrade
+from data.db import engine_for, make_engine
+from service.store import prepare
 
 # Browser fixtures live in one module, loaded once, so the session has a single
 # Playwright instance whichever browser tests run.
@@ -44,8 +45,8 @@ def pg_cluster():
     cluster = PgCluster().start()
     # A migrated template makes each fresh database a cheap copy.
     cluster.execute("CREATE DATABASE template_budget")
-    upgrade(cluster.url("template_budget"))
-    # upgrade() keeps a pooled connection; a template must have no sessions.
+    prepare(cluster.url("template_budget"))
+    # prepare() keeps a pooled connection; a template must have no sessions.
     engine_for(cluster.url("template_budget")).dispose()
     yield cluster
     cluster.stop()
@@ -54,7 +55,7 @@ def pg_cluster():
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    upgrade(f"sqlite:///{path}")
+    prepare(f"sqlite:///{path}")
     # Closing the pool checkpoints the WAL into the file that tests copy.
     engine_for(f"sqlite:///{path}").dispose()
     return path

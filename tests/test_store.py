@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, insert
 
 from data import schema as s
-from data.db import bump_data_version, data_version, upgrade
+from data.db import bump_data_version, data_version
+from service.store import prepare
 from data.status import data_as_of
 
 
@@ -19,8 +20,8 @@ def test_migrations_match_schema(engine):
 
 
 def test_upgrade_is_repeatable(db_url, engine):
-    upgrade(db_url)
-    upgrade(db_url)
+    prepare(db_url)
+    prepare(db_url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM classification").scalar() > 50
 
