@@ -248,7 +248,7 @@ def poll_status(_n, prev):
 
 def filter_options(state: dict | None):
     """Region (indented by level) and year choices; None while the store is away."""
-    from data.overview import fiscal_years, region_options
+    from data.query import fiscal_years, region_options
 
     if not state or not state.get("ok"):
         return None

@@ -21,6 +21,11 @@ THRESHOLDS: dict[str, dict[str, Any]] = {
     "YEAR_END_SURGE": {"red_share": 0.5},
 }
 
+# Rules DIRECT_PAY_LAG and REVENUE_LAG: gap to time progress, percentage points.
+DIRECT_PAY_LAG_PP = {"yellow": -10.0, "red": -20.0}
+REVENUE_LAG_PP = {"yellow": -10.0, "red": -20.0}
+TAX_SHARE_MIN = 0.70  # rule TAX_SHARE_LOW
+
 CASH_SET_MODE = "2"
 THREE_PUBLIC_ECO_CODES = ("30212", "30217", "30231", "31013")
 FUND_TYPE_NAMES = {
@@ -50,6 +55,16 @@ def ratio(num: int | None, den: int | None) -> float | None:
 def gap_pp(rate: float | None, tp: float) -> float | None:
     """(rate − TP) in percentage points."""
     return None if rate is None else (rate - tp) * 100
+
+
+def gap_level(gap: float | None, bands: dict[str, float]) -> str | None:
+    """green / yellow / red for a gap in percentage points (None: no figure)."""
+    if gap is None:
+        return None
+    gap = round(gap, 9)  # -9.9999999 from float noise must still reach -10
+    if gap <= bands["red"]:
+        return "red"
+    return "yellow" if gap <= bands["yellow"] else "green"
 
 
 def exec_level(budget_fen: int, rate: float | None, tp: float,

@@ -10,9 +10,9 @@ from components import urlstate
 from components.kpi import kpi_tile, money_figure
 from components.levels import ORDER, badge
 from components.shell import safe_layout
-from data import overview as ov
+from data import query as q
 from data import status
-from data.measures import gap_pp, ratio, time_progress
+from data.measures import REVENUE_LAG_PP, TAX_SHARE_MIN, gap_level, gap_pp, ratio, time_progress
 from data.query import Scope, budgets, execution_total, revenue_by_class
 from service.cache import cached_call
 
@@ -42,13 +42,13 @@ def worst(*keys: str | None) -> str | None:
 def revenue_tile(row, tax_share: float | None, tp: float, href: str | None):
     rate = ratio(row.revenue, row.revenue_budget)
     gap = gap_pp(rate, tp)
-    level = ov.gap_level(gap, ov.REVENUE_LAG_PP)
+    level = gap_level(gap, REVENUE_LAG_PP)
     number, unit = money_figure(row.revenue)
     sub = [html.Div(["预算 ", html.Strong(fmt.money(row.revenue_budget)), f" · 完成 {fmt.pct(rate)}"]),
            html.Div(f"序时进度 {fmt.pct(tp)} · 相差 {fmt.pp(gap)}")]
     if tax_share is not None:
         sub.append(html.Div(f"税收占比 {fmt.pct(tax_share)}"
-                            + ("（低于 70%）" if tax_share < ov.TAX_SHARE_MIN else "")))
+                            + ("（低于 70%）" if tax_share < TAX_SHARE_MIN else "")))
     return kpi_tile(
         f"{row.name}收入", number, unit, level=level, show_level=level is not None,
         rate=rate, time_progress=tp, sub=sub,
@@ -77,7 +77,7 @@ def tax_share(rows) -> float | None:
     return ratio(tax, total)
 
 
-def direct_tile(d: ov.DirectFunds, href: str | None):
+def direct_tile(d: q.DirectFunds, href: str | None):
     if not d.received:
         return kpi_tile("直达资金支付进度", "—", sub="本年度尚无上级下达的直达资金", show_level=False,
                         href=href, tile_id="kpi-direct")
@@ -92,7 +92,7 @@ def direct_tile(d: ov.DirectFunds, href: str | None):
         href=href, tile_id="kpi-direct")
 
 
-def debt_tile(debt: ov.DebtPosition, href: str | None):
+def debt_tile(debt: q.DebtPosition, href: str | None):
     over = debt.over_limit()
     level = worst(debt.level, "red" if over else None)
     rows = [html.Div([f"{name} 余额 ", html.Strong(fmt.money(debt.balance[key])),
@@ -110,7 +110,7 @@ def debt_tile(debt: ov.DebtPosition, href: str | None):
         href=href, tile_id="kpi-debt")
 
 
-def soe_tile(soe: ov.SoeTotals, href: str | None):
+def soe_tile(soe: q.SoeTotals, href: str | None):
     if not soe.enterprises:
         return kpi_tile("国有企业资产负债率", "—", sub="尚无企业财务报表", show_level=False,
                         href=href, tile_id="kpi-soe")
@@ -125,7 +125,7 @@ def soe_tile(soe: ov.SoeTotals, href: str | None):
         href=href, tile_id="kpi-soe")
 
 
-def freshness_tile(rows: list[ov.Freshness]):
+def freshness_tile(rows: list[q.Freshness]):
     stale = [r for r in rows if r.stale]
     items = [html.Li([html.Span(r.label),
                       html.Span([fmt.cn_date(r.latest) if r.latest else "无数据", " ",
@@ -136,12 +136,12 @@ def freshness_tile(rows: list[ov.Freshness]):
         "数据报送", f"{len(rows) - len(stale)}/{len(rows)}", "项按时",
         level="yellow" if stale else "green",
         sub=html.Ul(items, className="freshness"),
-        explain=f"各类数据最近一期的日期。超过 {ov.STALE_AFTER_DAYS} 天没有报送的数据标为关注，"
+        explain=f"各类数据最近一期的日期。超过 {q.STALE_AFTER_DAYS} 天没有报送的数据标为关注，"
                 "相应页面的数字可能不是最新的。",
         tile_id="kpi-freshness")
 
 
-def _fresh_badge(r: ov.Freshness):
+def _fresh_badge(r: q.Freshness):
     return badge("yellow", "滞后") if r.stale else badge("green")
 
 
@@ -152,10 +152,11 @@ def tiles(f: urlstate.Filters, params: dict[str, str]) -> list:
     classes = cached_call(revenue_by_class, revenue_scope)
     spent = cached_call(execution_total, scope)
     tp = time_progress(f.as_of)
-    direct = cached_call(ov.direct_funds, f.as_of, f.mof_div)
-    debt = cached_call(ov.debt_position, f.as_of, f.mof_div)
-    soe = cached_call(ov.soe_totals, f.as_of, f.mof_div)
-    fresh = cached_call(ov.freshness, f.as_of, f.mof_div)
+    area = Scope(as_of=f.as_of, mof_div=f.mof_div)
+    direct = cached_call(q.direct_funds, area)
+    debt = cached_call(q.debt_position, area)
+    soe = cached_call(q.soe_totals, area)
+    fresh = cached_call(q.freshness, area)
     return [
         revenue_tile(revenue, tax_share(classes) if revenue_scope.fund_type == "1" else None, tp,
                      drill_href("revenue", params)),
@@ -170,7 +171,7 @@ def tiles(f: urlstate.Filters, params: dict[str, str]) -> list:
 def region_name(code: str | None) -> str:
     if not code:
         return "全部区划"
-    names = {c: n for c, n, _ in cached_call(ov.region_options)}
+    names = {c: n for c, n, _ in cached_call(q.region_options)}
     return names.get(code, code)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from components import format as fmt
 from components.kpi import money_figure
-from data import overview as ov
+from data import query as q
 from data.query import Scope, budgets, execution_total
 from data.status import data_as_of
 from tests.browser import artifact, serving
@@ -21,7 +21,7 @@ def _figure(pg, tile: str) -> str:
 
 
 def _top_region(engine) -> str:
-    return ov.region_options(engine)[0][0]
+    return q.region_options(engine)[0][0]
 
 
 def test_overview_tiles_match_the_store(live_server, page, browser_store):
@@ -35,13 +35,13 @@ def test_overview_tiles_match_the_store(live_server, page, browser_store):
     assert _figure(page, "kpi-expenditure") == money_figure(spent.paid)[0]
     (revenue,) = budgets(engine, Scope(as_of=as_of, mof_div=region, fund_type="1"))
     assert _figure(page, "kpi-revenue") == money_figure(revenue.revenue)[0]
-    direct = ov.direct_funds(engine, as_of, region)
+    direct = q.direct_funds(engine, Scope(as_of=as_of, mof_div=region))
     assert _figure(page, "kpi-direct") == (fmt.pct(direct.payment_rate) if direct.received else "—")
-    debt = ov.debt_position(engine, as_of, region)
+    debt = q.debt_position(engine, Scope(as_of=as_of, mof_div=region))
     assert _figure(page, "kpi-debt") == money_figure(debt.total_balance)[0]
-    soe = ov.soe_totals(engine, as_of, region)
+    soe = q.soe_totals(engine, Scope(as_of=as_of, mof_div=region))
     assert _figure(page, "kpi-soe") == (fmt.pct(soe.alr) if soe.enterprises else "—")
-    fresh = ov.freshness(engine, as_of, region)
+    fresh = q.freshness(engine, Scope(as_of=as_of, mof_div=region))
     assert _figure(page, "kpi-freshness") == f"{sum(not f.stale for f in fresh)}/{len(fresh)}"
 
     assert page.locator("#shell-stamp").inner_text() == fmt.as_of_note(as_of)
@@ -54,7 +54,7 @@ def test_overview_tiles_match_the_store(live_server, page, browser_store):
 
 def test_region_selector_writes_the_url(live_server, page, browser_store):
     _url, engine = browser_store
-    options = ov.region_options(engine)
+    options = q.region_options(engine)
     child = next((code, name) for code, name, depth in options if depth == 1)
     page.goto(f"{live_server}/")
     page.wait_for_selector("#kpi-freshness", timeout=30_000)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from data import overview as ov
+from data import query as q
 from data.status import data_as_of
 
 pytestmark = pytest.mark.browser
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_cold_urls_keep_their_filters(live_server, page, browser_store):
     _url, engine = browser_store
     as_of = data_as_of(engine) - timedelta(days=40)
-    region, name = next((code, name) for code, name, depth in ov.region_options(engine)
+    region, name = next((code, name) for code, name, depth in q.region_options(engine)
                         if depth == 1)
     wanted = {"as_of": as_of.isoformat(), "mof_div": region, "fund_type": "1"}
     page.goto(live_server + "/")

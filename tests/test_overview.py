@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from data import overview as ov
+from data import query as q
+from data.query import Scope
+from data.query.base import region_codes
 from tests.overview_fixture import A1, C, D, T1, T2, X, Y, load
 
 TP = 273 / 365  # 2025-09-30 is day 273 of a 365-day year
@@ -20,18 +22,18 @@ def store(engine):
 
 
 def test_region_options_follow_parent_links(store):
-    assert ov.region_options(store) == [(C, "南湖区", 0), (T1, "东栅街道", 1), (T2, "凤桥镇", 1),
+    assert q.region_options(store) == [(C, "南湖区", 0), (T1, "东栅街道", 1), (T2, "凤桥镇", 1),
                                         (X, "秀洲区", 0)]
-    assert ov.scope_regions(store, C) == {C, T1, T2}
-    assert ov.scope_regions(store, None) is None
+    assert region_codes(store, Scope(as_of=D, mof_div=C)) == {C, T1, T2}
+    assert region_codes(store, Scope(as_of=D)) is None
 
 
 def test_fiscal_years(store):
-    assert ov.fiscal_years(store) == [2025, 2024]
+    assert q.fiscal_years(store) == [2025, 2024]
 
 
 def test_direct_funds_for_a_county_include_its_townships(store):
-    d = ov.direct_funds(store, D, C)
+    d = q.direct_funds(store, Scope(as_of=D, mof_div=C))
     # received: C 1,000,000 + T1 200,000 (F2 arrives after D; X and 2024 are out)
     assert d.received == Y(1_200_000)
     # allocated: Q1 800,000 + Q2 150,000 (Q3 after D, Q4 no direct fund, Q5 in X)
@@ -45,16 +47,16 @@ def test_direct_funds_for_a_county_include_its_townships(store):
 
 
 def test_direct_funds_all_regions_and_a_township(store):
-    d = ov.direct_funds(store, D)
+    d = q.direct_funds(store, Scope(as_of=D))
     assert (d.received, d.allocated, d.paid) == (Y(1_200_999), Y(950_500), Y(350_100))
-    t = ov.direct_funds(store, D, T1)
+    t = q.direct_funds(store, Scope(as_of=D, mof_div=T1))
     assert (t.received, t.allocated, t.paid) == (Y(200_000), Y(150_000), Y(60_000))
-    empty = ov.direct_funds(store, D, T2)
+    empty = q.direct_funds(store, Scope(as_of=D, mof_div=T2))
     assert (empty.received, empty.payment_rate, empty.level) == (0, None, None)
 
 
 def test_debt_position(store):
-    debt = ov.debt_position(store, D, C)
+    debt = q.debt_position(store, Scope(as_of=D, mof_div=C))
     # general: B1 10,000,000 − 1,000,000 repaid 2025-06-01 (the December repayment is after D)
     # special: B2 20,000,000 (its September instalment is unpaid; B3 is issued after D)
     assert debt.balance == {"general": Y(9_000_000), "special": Y(20_000_000)}
@@ -64,24 +66,24 @@ def test_debt_position(store):
     assert debt.liability_ratio == pytest.approx(29 / 110)
     assert debt.level == "green"  # 116% is below the 120% band
     assert debt.over_limit() == ["special"]
-    later = ov.debt_position(store, date(2025, 12, 31), C)
+    later = q.debt_position(store, Scope(as_of=date(2025, 12, 31), mof_div=C))
     assert later.balance == {"general": Y(7_000_000), "special": Y(25_000_000)}
-    everywhere = ov.debt_position(store, D)
+    everywhere = q.debt_position(store, Scope(as_of=D))
     assert everywhere.balance["general"] == Y(9_000_000 + 2_000_000)
 
 
 @pytest.mark.parametrize("ratio, band", [(1.1999, "green"), (1.2, "yellow"), (1.9999, "yellow"),
                                          (2.0, "orange"), (3.0, "red")])
 def test_debt_ratio_bands(ratio, band):
-    debt = ov.DebtPosition({"general": 0, "special": 0},
+    debt = q.DebtPosition({"general": 0, "special": 0},
                            {"general": int(ratio * 1_000_000), "special": 0}, 1_000_000, None)
     assert debt.level == band
-    assert ov.DebtPosition({"general": 0, "special": 0}, {"general": 5, "special": 0},
+    assert q.DebtPosition({"general": 0, "special": 0}, {"general": 5, "special": 0},
                            None, None).level is None
 
 
 def test_soe_totals_use_each_enterprise_latest_period(store):
-    soe = ov.soe_totals(store, D, C)
+    soe = q.soe_totals(store, Scope(as_of=D, mof_div=C))
     # E1 2025-09 (the October report is after D), E2 2025-07, E3 (financial) 2025-09
     assert soe.enterprises == 3
     assert soe.assets == Y(1000 + 2000 + 10000)
@@ -91,27 +93,27 @@ def test_soe_totals_use_each_enterprise_latest_period(store):
     assert (soe.alr_yellow, soe.alr_red, soe.loss_making) == (1, 1, 1)  # E1 68%, E2 75%
     assert soe.period == "2025-09"
     assert soe.level == "red"
-    august = ov.soe_totals(store, date(2025, 8, 31), C)
+    august = q.soe_totals(store, Scope(as_of=date(2025, 8, 31), mof_div=C))
     assert (august.enterprises, august.liabilities, august.loss_making) == (2, Y(600 + 1500), 0)
 
 
 def test_freshness(store):
-    fresh = {f.dataset: f for f in ov.freshness(store, D, C)}
+    fresh = {f.dataset: f for f in q.freshness(store, Scope(as_of=D, mof_div=C))}
     assert fresh["payment"].latest == D and not fresh["payment"].stale
     assert fresh["revenue"].latest == date(2025, 7, 31) and fresh["revenue"].stale
     assert fresh["soe_financial"].latest == D and not fresh["soe_financial"].stale
     assert fresh["admin_asset"].latest is None and fresh["admin_asset"].stale
-    everywhere = {f.dataset: f for f in ov.freshness(store, D)}
+    everywhere = {f.dataset: f for f in q.freshness(store, Scope(as_of=D))}
     assert not everywhere["revenue"].stale and not everywhere["admin_asset"].stale
 
 
 def test_freshness_boundary(store):
-    rows = {f.dataset: f for f in ov.freshness(store, date(2025, 10, 1), C)}
+    rows = {f.dataset: f for f in q.freshness(store, Scope(as_of=date(2025, 10, 1), mof_div=C))}
     assert rows["payment"].latest == D and not rows["payment"].stale  # P4 (10-02) is after D
     assert rows["revenue"].stale
     # revenue's 2025-07 ends on 07-31, exactly D − 40 days when D is 09-09
-    assert not {f.dataset: f for f in ov.freshness(store, date(2025, 9, 9), C)}["revenue"].stale
-    assert {f.dataset: f for f in ov.freshness(store, date(2025, 9, 10), C)}["revenue"].stale
+    assert not {f.dataset: f for f in q.freshness(store, Scope(as_of=date(2025, 9, 9), mof_div=C))}["revenue"].stale
+    assert {f.dataset: f for f in q.freshness(store, Scope(as_of=date(2025, 9, 10), mof_div=C))}["revenue"].stale
 
 
 # -- the page --------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
+from data import measures
 from data import query as q
 from data.measures import THREE_PUBLIC_ECO_CODES
 from tests.querycheck import Reference, RefScope, synth_engine  # noqa: F401 (fixture)
@@ -373,16 +374,16 @@ def test_members_and_population(store):
 
 
 def test_time_progress_and_levels():
-    assert q.time_progress(date(2026, 1, 1)) == pytest.approx(1 / 365)
-    assert q.time_progress(date(2024, 12, 31)) == 1.0
-    assert q.time_progress(date(2024, 3, 1)) == pytest.approx(61 / 366)
+    assert measures.time_progress(date(2026, 1, 1)) == pytest.approx(1 / 365)
+    assert measures.time_progress(date(2024, 12, 31)) == 1.0
+    assert measures.time_progress(date(2024, 3, 1)) == pytest.approx(61 / 366)
     tp = 0.5
-    assert q.exec_level(9_999_999, 0.0, tp) is None  # below 100,000 yuan
-    assert q.exec_level(10_000_000, 0.41, tp) == "green"
-    assert q.exec_level(10_000_000, 0.40, tp) == "yellow"  # exactly −10 pp
-    assert q.exec_level(10_000_000, 0.31, tp) == "yellow"
-    assert q.exec_level(10_000_000, 0.30, tp) == "red"  # exactly −20 pp
-    assert q.exec_level(10_000_000, None, tp) is None
+    assert measures.exec_level(9_999_999, 0.0, tp) is None  # below 100,000 yuan
+    assert measures.exec_level(10_000_000, 0.41, tp) == "green"
+    assert measures.exec_level(10_000_000, 0.40, tp) == "yellow"  # exactly −10 pp
+    assert measures.exec_level(10_000_000, 0.31, tp) == "yellow"
+    assert measures.exec_level(10_000_000, 0.30, tp) == "red"  # exactly −20 pp
+    assert measures.exec_level(10_000_000, None, tp) is None
     scope = q.Scope(as_of=date(2026, 5, 5), year=2025)
     assert q.scope_end(scope) == date(2025, 12, 31) and q.scope_tp(scope) == 1.0
     assert hash(scope) == hash(q.Scope(as_of=date(2026, 5, 5), year=2025))

@@ -1,0 +1,75 @@
+"""State-owned assets: enterprises' latest reports summed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, func, select
+
+from data import schema as s
+from data.measures import ratio
+from data.query.base import in_regions, region_codes, year_month
+from data.query.scope import Scope
+
+# Rule SOE_ALR lines by INDUSTRY_TYPE (3 = financial: not evaluated).
+SOE_ALR_LINES = {"1": {"yellow": 0.65, "red": 0.70}, "2": {"yellow": 0.70, "red": 0.75}}
+
+
+@dataclass(frozen=True)
+class SoeTotals:
+    enterprises: int
+    assets: int
+    liabilities: int
+    profit: int
+    loss_making: int  # rule SOE_LOSS
+    alr_yellow: int  # rule SOE_ALR, non-financial enterprises
+    alr_red: int
+    period: str | None  # the latest period among them
+
+    @property
+    def alr(self) -> float | None:
+        return ratio(self.liabilities, self.assets)
+
+    @property
+    def level(self) -> str | None:
+        if not self.enterprises:
+            return None
+        if self.alr_red:
+            return "red"
+        return "yellow" if self.alr_yellow or self.loss_making else "green"
+
+
+def _alr_level(industry: str, assets: int, liabilities: int) -> str | None:
+    lines = SOE_ALR_LINES.get(industry)
+    if lines is None or not assets:
+        return None
+    alr = liabilities / assets
+    if alr >= lines["red"]:
+        return "red"
+    return "yellow" if alr >= lines["yellow"] else "green"
+
+
+def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
+    """Each enterprise's latest report with PERIOD ≤ month(D), summed."""
+    as_of, regions = scope.as_of, region_codes(engine, scope)
+    f = s.soe_financial
+    latest = (select(f.c.enterprise_code, func.max(f.c.period).label("period"))
+              .where(f.c.period <= year_month(as_of), in_regions(f.c.mof_div_code, regions))
+              .group_by(f.c.enterprise_code).subquery())
+    q = (select(f.c.industry_type, f.c.period, f.c.total_assets, f.c.total_liabilities,
+                f.c.profit)
+         .join(latest, and_(f.c.enterprise_code == latest.c.enterprise_code,
+                            f.c.period == latest.c.period)))
+    n = assets = liabilities = profit = losses = yellow = red = 0
+    newest: str | None = None
+    with engine.connect() as conn:
+        for industry, period, a, li, pr in conn.execute(q):
+            n += 1
+            assets += int(a)
+            liabilities += int(li)
+            profit += int(pr)
+            losses += pr < 0
+            lv = _alr_level(industry, int(a), int(li))
+            yellow += lv == "yellow"
+            red += lv == "red"
+            newest = max(newest or period, period)
+    return SoeTotals(n, assets, liabilities, profit, losses, yellow, red, newest)

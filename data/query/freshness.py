@@ -1,0 +1,57 @@
+"""Data freshness: the latest data date of each monthly source on or before D."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from data import schema as s
+from data.query.base import in_regions, period_end, region_codes, year_month
+from data.query.scope import Scope
+
+STALE_AFTER_DAYS = 40  # rule DATA_STALE
+
+FRESHNESS_SOURCES = {
+    "payment": "国库集中支付",
+    "revenue": "收入",
+    "soe_financial": "企业国有资产",
+    "admin_asset": "行政事业性资产",
+}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    dataset: str
+    label: str
+    latest: date | None  # the latest data date on or before D (a period: its last day)
+    stale: bool  # rule DATA_STALE: older than D − 40 days, or no data at all
+
+
+def freshness(engine: Engine, scope: Scope) -> list[Freshness]:
+    as_of, regions = scope.as_of, region_codes(engine, scope)
+    month = year_month(as_of)
+    p, r, f, a, ag = s.payment, s.revenue, s.soe_financial, s.admin_asset, s.agency
+    queries = {
+        "payment": select(func.max(p.c.pay_date)).where(
+            p.c.pay_date <= as_of, in_regions(p.c.mof_div_code, regions)),
+        "revenue": select(func.max(r.c.period)).where(
+            r.c.period <= month, in_regions(r.c.mof_div_code, regions)),
+        "soe_financial": select(func.max(f.c.period)).where(
+            f.c.period <= month, in_regions(f.c.mof_div_code, regions)),
+        "admin_asset": select(func.max(a.c.period))
+        .select_from(a.join(ag, a.c.agency_code == ag.c.agency_code))
+        .where(a.c.period <= month, in_regions(ag.c.mof_div_code, regions)),
+    }
+    cutoff = as_of - timedelta(days=STALE_AFTER_DAYS)
+    out = []
+    with engine.connect() as conn:
+        for name, q in queries.items():
+            raw = conn.execute(q).scalar()
+            latest = None
+            if raw is not None:
+                latest = (min(period_end(raw), as_of) if isinstance(raw, str) and len(raw) == 7
+                          else raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10]))
+            out.append(Freshness(name, FRESHNESS_SOURCES[name], latest,
+                                 latest is None or latest < cutoff))
+    return out
