@@ -13,17 +13,13 @@ pages router renders it again from the URL alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy import Engine
-
+from dash import MATCH, Input, Output, callback, dcc, html, no_update
 from components import urlstate
-from data.hierarchy import hierarchies
+from data.hierarchy import Names
 from data.query import Scope
-from service.cache import cached_call
 
 MAX_PARAM = 80  # a code or search longer than this is not a code
 
@@ -43,25 +39,17 @@ def clean(params: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def default_as_of() -> date:
-    """The latest data date of the store (today when it holds no data)."""
-    from data.status import data_as_of
-
-    return cached_call(data_as_of) or date.today()
-
-
 @dataclass(frozen=True)
 class PageState:
     path: str
     params: dict[str, str]  # cleaned query parameters, as in the URL
-    filters: urlstate.Filters
+    filters: Scope  # the global filters (year always set)
     kiosk: bool
     notices: list[str] = field(default_factory=list)
 
     @property
     def scope(self) -> Scope:
-        f = self.filters
-        return Scope(as_of=f.as_of, year=f.year, mof_div=f.mof_div, fund_type=f.fund_type)
+        return self.filters
 
     @property
     def dark(self) -> bool:
@@ -74,78 +62,11 @@ class PageState:
         return urlstate.link(self.path, self.params, **changes)
 
 
-def page_state(path: str, params: dict[str, Any]) -> PageState:
-    p = clean(params)
-    f = urlstate.filters(p, default_as_of())
-    notices = []
-    names = lookup()
-    if f.mof_div is not None and f.mof_div not in names.region:
-        notices.append(f"链接中的区划代码“{f.mof_div}”不存在，已显示全部区划。")
-        f = urlstate.Filters(as_of=f.as_of, year=f.year, mof_div=None, fund_type=f.fund_type)
-        p.pop("mof_div", None)
-    return PageState(path=path, params=p, filters=f, kiosk=p.get("kiosk") == "1", notices=notices)
-
-
 def choice(value: str | None, allowed: Sequence[str], default: str) -> str:
     return value if value in allowed else default
 
 
-# -- names and parents of every drill dimension --------------------------------------
-
-@dataclass(frozen=True)
-class Names:
-    region: dict[str, str]
-    region_parent: dict[str, str | None]
-    dept_of: dict[str, str]  # agency → department
-    agency: dict[str, str]
-    agency_of: dict[str, str]  # project → agency
-    project: dict[str, str]
-    func: dict[str, str]
-    func_parent: dict[str, str | None]
-    eco: dict[str, str]
-    revenue: dict[str, str]
-    revenue_parent: dict[str, str | None]
-    # departments whose own unit (agency code = department code) has sister agencies
-    own_units: frozenset[str]
-
-
-def names_of(engine: Engine) -> Names:
-    h = hierarchies(engine)
-    f, e, r = h.scheme("EXP_FUNC"), h.scheme("DEP_ECO"), h.scheme("REVENUE")
-    return Names(region=dict(h.region.name), region_parent=dict(h.region.parent),
-                 dept_of=dict(h.agency_dept), agency=dict(h.agency_name),
-                 agency_of=dict(h.project_agency), project=dict(h.project_name),
-                 func=dict(f.name), func_parent=dict(f.parent), eco=dict(e.name),
-                 revenue=dict(r.name), revenue_parent=dict(r.parent),
-                 own_units=frozenset(d for a, d in h.agency_dept.items() if a != d))
-
-
-def lookup() -> Names:
-    """Names and parents, once per request (a page asks for them per row)."""
-    from flask import g, has_request_context
-
-    if has_request_context():
-        hit = g.get("drill_names")
-        if hit is None:
-            hit = g.drill_names = cached_call(names_of)
-        return hit
-    return cached_call(names_of)
-
-
-def chain(parents: dict[str, str | None], code: str) -> list[str]:
-    """code's ancestors from the top down to code itself."""
-    out, seen = [code], {code}
-    par = parents.get(code)
-    while par and par in parents and par not in seen:
-        out.append(par)
-        seen.add(par)
-        par = parents.get(par)
-    return out[::-1]
-
-
-def has_children(parents: dict[str, str | None], code: str) -> bool:
-    return any(p == code for p in parents.values())
-
+# -- labels ---------------------------------------------------------------------------------
 
 def coded(code: str | None, name: str | None) -> str:
     """`2050201 小学教育` for classification codes in tables."""
@@ -292,12 +213,12 @@ def headline(budget: int, paid: int, rate: float | None, level: str | None, gap:
     ], className="kpi-grid drill-kpis")
 
 
-def resolve_units(dept: str | None, agency: str | None, project: str | None
+def resolve_units(names: Names, dept: str | None, agency: str | None, project: str | None
                   ) -> tuple[str | None, str | None, str | None, list[str]]:
     """Complete a department → agency → project chain upwards from its
     deepest key (a project names its agency, an agency its department) and
     drop codes the store does not know, saying so."""
-    names, notes = lookup(), []
+    notes: list[str] = []
     if project:
         if project in names.agency_of:
             agency = names.agency_of[project]
@@ -316,36 +237,28 @@ def resolve_units(dept: str | None, agency: str | None, project: str | None
     return dept, agency, project, notes
 
 
-def agency_label(code: str, name: str) -> str:
-    """A department's own unit carries the department's name; "（本级）" tells
-    it apart from the department as a whole, whose figures include its
-    subordinate agencies."""
-    return f"{name}（本级）" if code in lookup().own_units else name
-
-
-def agency_rows(rows: Sequence[Any]) -> list[Any]:
+def agency_rows(names: Names, rows: Sequence[Any]) -> list[Any]:
     """Execution rows by agency, their department's own units labelled."""
-    return [replace(r, name=agency_label(r.code, r.name)) if r.code else r for r in rows]
+    return [replace(r, name=names.agency_label(r.code)) if r.code else r for r in rows]
 
 
-def unit_steps(dept: str | None, agency: str | None, project: str | None) -> list[tuple[str, str, str]]:
+def unit_steps(names: Names, dept: str | None, agency: str | None, project: str | None
+               ) -> list[tuple[str, str, str]]:
     """Breadcrumb steps of a department → agency → project chain."""
-    names = lookup()
     steps = []
     if dept:
         steps.append(("dept", dept, f"部门：{names.agency.get(dept, dept)}"))
     if agency:
         steps.append(("agency", agency,
-                      f"单位：{agency_label(agency, names.agency.get(agency, agency))}"))
+                      f"单位：{names.agency_label(agency)}"))
     if project:
         steps.append(("project", project, f"项目：{names.project.get(project, project)}"))
     return steps
 
 
-def unit_href(state: PageState, dim: str, code: str, **keep: str | None) -> str:
+def unit_href(names: Names, state: PageState, dim: str, code: str, **keep: str | None) -> str:
     """The URL of one department, agency or project row, with its whole chain
     (so the breadcrumb is complete whichever level the click came from)."""
-    names = lookup()
     if dim == "dept":
         chain = {"dept": code, "agency": None, "project": None}
     elif dim == "agency":

@@ -17,14 +17,15 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from components import drill, urlstate
 from components.format import wan
 from components.levels import LEVELS
-from data.query import Scope, payments
-from service.cache import cached_call
+from data.hierarchy import Names
+from data.query import Scope
 
 PAYMENTS = "payment-grid"
 QUERY = "payment-query"
 SEARCH = "payment-search"
 SEARCH_GO = "payment-search-go"
 PAGE_SIZE = 20
+MAX_BLOCK = 500  # rows one data request may ask for
 
 RULE_NAMES = {
     "PAY_NO_QUOTA": "无指标支付",
@@ -105,17 +106,12 @@ def payment_query(scope: Scope, *, bgt_id: str | None = None, search: str | None
                   href: str) -> dict[str, Any]:
     """What the grid's data callback needs, kept beside the grid: the scope,
     the quota, the search, and the page URL without the search (for the box)."""
-    return {"as_of": scope.as_of.isoformat(), "year": scope.year, "mof_div": scope.mof_div,
-            "fund_type": scope.fund_type, "dept": scope.dept, "agency": scope.agency,
-            "func": scope.func, "eco": scope.eco, "project": scope.project,
-            "bgt_id": bgt_id, "search": search, "href": href}
+    return {"scope": scope.to_params(), "bgt_id": bgt_id, "search": search, "href": href}
 
 
 def scope_of(query: dict[str, Any]) -> Scope:
-    return Scope(as_of=date.fromisoformat(query["as_of"]), year=query.get("year"),
-                 mof_div=query.get("mof_div"), fund_type=query.get("fund_type"),
-                 dept=query.get("dept"), agency=query.get("agency"), func=query.get("func"),
-                 eco=query.get("eco"), project=query.get("project"))
+    params = query["scope"]
+    return Scope.from_params(params, date.fromisoformat(params["as_of"]))
 
 
 def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
@@ -168,7 +164,7 @@ def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
         className="payment-grid-block", id=f"payments-{name}")
 
 
-def payment_row(r: dict[str, Any], names: drill.Names) -> dict[str, Any]:
+def payment_row(r: dict[str, Any], names: Names) -> dict[str, Any]:
     return {
         "pay_cert_id": r["pay_cert_id"],
         "pay_date": r["pay_date"].isoformat(),
@@ -197,24 +193,6 @@ def sort_of(sort_model: Sequence[dict] | None) -> str | None:
         if key:
             return ("-" if item.get("sort") == "desc" else "") + key
     return None
-
-
-@callback(Output({"type": PAYMENTS, "name": MATCH}, "getRowsResponse"),
-          Input({"type": PAYMENTS, "name": MATCH}, "getRowsRequest"),
-          State({"type": QUERY, "name": MATCH}, "data"), prevent_initial_call=True)
-def payment_rows(request: dict | None, query: dict | None):
-    """One block of payments for the grid: offset/limit from the request's
-    row range, sort from its sort model, scope and search from the page."""
-    if not request or not query:
-        return no_update
-    start = max(0, int(request.get("startRow") or 0))
-    end = int(request.get("endRow") or start + PAGE_SIZE)
-    limit = max(1, min(end - start, 500))
-    page = cached_call(payments, scope_of(query), bgt_id=query.get("bgt_id"),
-                       search=query.get("search"), sort=sort_of(request.get("sortModel")),
-                       offset=start, limit=limit)
-    names = drill.lookup()
-    return {"rowData": [payment_row(r, names) for r in page.rows], "rowCount": page.total}
 
 
 @callback(Output({"type": drill.NAV, "name": MATCH}, "href", allow_duplicate=True),
@@ -297,7 +275,7 @@ def exec_list_columns(name_header: str) -> list[dict[str, Any]]:
     ]
 
 
-def quota_rows(quotas: Sequence[dict[str, Any]], names: drill.Names,
+def quota_rows(quotas: Sequence[dict[str, Any]], names: Names,
                hrefs: Sequence[str | None]) -> list[dict[str, Any]]:
     out = []
     for q, h in zip(quotas, hrefs):

@@ -11,24 +11,17 @@ changes or the database comes back — the status poll reads one row every
 """
 from __future__ import annotations
 
-import functools
-import logging
 import os
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
-from sqlalchemy.exc import SQLAlchemyError
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
 from components import format as fmt
 from components import urlstate
-from data import db, status
 from data.measures import FUND_TYPE_NAMES
-from service import cache
-
-log = logging.getLogger(__name__)
 
 APP_NAME = "财政监督大脑"
 APP_SUBTITLE = "人大预算联网监督系统"
@@ -125,38 +118,11 @@ def install(app: dash.Dash) -> None:
     app.layout = layout
 
 
-# -- guarded data access for pages ----------------------------------------------
+# -- notices ----------------------------------------------------------------------
 
 def notice(text: str, kind: str = "warning", icon: str = "bi-exclamation-triangle-fill"):
     return dbc.Alert([html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), text],
                      color=kind, className="shell-notice")
-
-
-def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a page layout function: a lost database or a bug shows a notice
-    in the page instead of a blank page or a stack trace, and figures served
-    from the last-known values carry a visible "stale" notice."""
-
-    @functools.wraps(fn)
-    def wrapped(**kwargs):
-        try:
-            body = fn(**kwargs)
-        except SQLAlchemyError:
-            log.exception("page %s: database unavailable", fn.__module__)
-            return notice("数据库暂时无法连接，本页数据稍后自动恢复。"
-                          " / The database is unreachable; this page will recover by itself.",
-                          "danger", "bi-database-x")
-        except Exception:  # noqa: BLE001 - a page must never show a traceback
-            log.exception("page %s failed", fn.__module__)
-            return notice("本页暂时无法显示，请稍后再试或联系管理员。"
-                          " / This page cannot be shown right now.", "danger")
-        if cache.served_stale():
-            return html.Div([notice("数据库暂时无法连接：以下为最后一次获取的数据。"
-                                    " / Database unreachable: showing the last figures.",
-                                    "warning", "bi-clock-history"), body])
-        return body
-
-    return wrapped
 
 
 # -- layout ---------------------------------------------------------------------
@@ -225,86 +191,10 @@ def layout() -> html.Div:
 
 # -- callbacks --------------------------------------------------------------------
 
-def _status(prev: dict | None) -> dict:
-    """One row from the store (the data version), and from the cache the
-    latest data date; an unreachable store keeps the previous figures."""
-    try:
-        status.ping(db.get_engine())
-        version = db.data_version(db.get_engine())
-        as_of = cache.cached_call(status.data_as_of)
-    except SQLAlchemyError:
-        log.warning("status poll: database unavailable")
-        prev = prev or {}
-        return {"ok": False, "version": prev.get("version"), "as_of": prev.get("as_of")}
-    return {"ok": True, "version": version, "as_of": as_of.isoformat() if as_of else None}
-
-
-@callback(Output("shell-status", "data"), Input("shell-poll", "n_intervals"),
-          State("shell-status", "data"))
-def poll_status(_n, prev):
-    new = _status(prev)
-    return dash.no_update if new == prev else new
-
-
-def filter_options(state: dict | None):
-    """Region (indented by level) and year choices; None while the store is away."""
-    from data.query import fiscal_years, region_options
-
-    if not state or not state.get("ok"):
-        return None
-    try:
-        regions = cache.cached_call(region_options)
-        years = cache.cached_call(fiscal_years)
-    except SQLAlchemyError:
-        return None
-    region_opts = [{"label": "\u3000" * depth + name, "value": code, "search": f"{code} {name}"}
-                   for code, name, depth in regions]
-    return region_opts, [{"label": f"{y}年", "value": y} for y in years]
-
-
-def _filter_values(params: dict[str, str], state: dict | None):
+def filter_values(params: dict[str, str], state: dict | None):
     default = date.fromisoformat(state["as_of"]) if state and state.get("as_of") else date.today()
     f = urlstate.filters(params, default)
     return f.mof_div, f.year, f.as_of.isoformat(), f.fund_type
-
-
-@callback(
-    Output("url", "search"),
-    Output("f-region", "options"), Output("f-year", "options"),
-    Output("f-region", "value"), Output("f-year", "value"), Output("f-asof", "date"),
-    Output("f-fund", "value"),
-    Input("url", "search"),
-    Input("f-region", "value"), Input("f-year", "value"), Input("f-asof", "date"),
-    Input("f-fund", "value"),
-    Input("shell-status", "data"),
-)
-def sync_filters(search, region, year, as_of, fund, state):
-    """URL → selectors (load, back button, links); selectors → URL. Options
-    travel with the values: a dropdown drops a value missing from its options,
-    which would otherwise erase the URL's filter before the options arrive."""
-    params = urlstate.parse(search)
-    trigger = ctx.triggered_id
-    as_of = as_of[:10] if as_of else as_of
-    current = _filter_values(params, state)
-    mine = {"f-region": region, "f-year": year, "f-asof": as_of, "f-fund": fund}
-    if trigger in mine and mine[trigger] == current[list(mine).index(trigger)]:
-        return (dash.no_update,) * 7
-    if trigger in mine:
-        if trigger == "f-region":
-            params = {**params, "mof_div": region}
-        elif trigger == "f-fund":
-            params = {**params, "fund_type": fund}
-        elif trigger == "f-year":  # a new year is seen as of its latest date
-            params = {**params, "year": year, "as_of": None}
-        else:  # the date names its own year
-            params = {**params, "as_of": as_of, "year": None}
-        new = urlstate.link("", params)
-        new = new if new.startswith("?") else ""
-        return (new if new != (search or "") else dash.no_update, *(dash.no_update,) * 6)
-    options = filter_options(state)
-    if options is None:
-        return (dash.no_update,) * 7
-    return (dash.no_update, *options, *current)
 
 
 @callback(Output({"type": "shell-nav", "path": ALL}, "href"), Output("shell-brand", "href"),
@@ -337,7 +227,7 @@ def rotate(_n, pathname):
 def stamp_and_banner(state, search):
     if not state:
         return "", None
-    as_of = _filter_values(urlstate.parse(search), state)[2] if state.get("as_of") else None
+    as_of = filter_values(urlstate.parse(search), state)[2] if state.get("as_of") else None
     stamp = fmt.as_of_note(date.fromisoformat(as_of)) if as_of else "暂无数据"
     if state.get("ok"):
         return stamp, None

@@ -6,9 +6,10 @@ Mode flags: kiosk=1, lang=en. Pages add their own drill keys (e.g. dept, func).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
+
+from data.query.scope import Scope
 
 GLOBAL_KEYS = ("year", "as_of", "mof_div", "fund_type")
 MODE_KEYS = ("kiosk", "lang")
@@ -32,30 +33,7 @@ def keep_global(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in params.items() if k in GLOBAL_KEYS + MODE_KEYS}
 
 
-@dataclass(frozen=True)
-class Filters:
-    as_of: date
-    year: int
-    mof_div: str | None
-    fund_type: str | None
-
-
-def filters(params: dict[str, str], default_as_of: date) -> Filters:
-    """Global filters with defaults; malformed values fall back to defaults
-    (a hand-edited URL must never break a page)."""
-    as_of = default_as_of
-    try:
-        as_of = date.fromisoformat(params["as_of"]) if "as_of" in params else default_as_of
-    except ValueError:
-        pass
-    year = as_of.year
-    if params.get("year", "").isdigit():
-        year = int(params["year"])
-        if year < as_of.year:  # a past year is seen as of its last day
-            as_of = date(year, 12, 31)
-        elif year > as_of.year:
-            year = as_of.year
-    fund_type = params.get("fund_type")
-    if fund_type not in {"1", "2", "3", "4"}:
-        fund_type = None
-    return Filters(as_of=as_of, year=year, mof_div=params.get("mof_div"), fund_type=fund_type)
+def filters(params: dict[str, str], default_as_of: date) -> Scope:
+    """The global filters as a Scope (year always set); malformed values fall
+    back to defaults, so a hand-edited URL never breaks a page."""
+    return Scope.from_params(params, default_as_of, keys=GLOBAL_KEYS)

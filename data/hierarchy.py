@@ -166,3 +166,58 @@ def _load(engine: Engine) -> Hierarchies:
         population={r[0]: r[3] for r in regions},
         schemes={k: Tree(v[0], v[1]) for k, v in by_scheme.items()},
     )
+
+
+# -- labels: names and parents of every drill dimension, as plain dicts --------------
+
+@dataclass(frozen=True)
+class Names:
+    """What views show for codes: names and parent links of every dimension,
+    copied into plain dicts so the whole lookup caches and pickles as one value."""
+
+    region: dict[str, str]
+    region_parent: dict[str, str | None]
+    dept_of: dict[str, str]  # agency → department
+    agency: dict[str, str]
+    agency_of: dict[str, str]  # project → agency
+    project: dict[str, str]
+    func: dict[str, str]
+    func_parent: dict[str, str | None]
+    eco: dict[str, str]
+    revenue: dict[str, str]
+    revenue_parent: dict[str, str | None]
+    # departments whose own unit (agency code = department code) has sister agencies
+    own_units: frozenset[str]
+
+    def agency_label(self, code: str) -> str:
+        """A department's own unit carries the department's name; "（本级）" tells
+        it apart from the department as a whole, whose figures include its
+        subordinate agencies."""
+        name = self.agency.get(code, code)
+        return f"{name}（本级）" if code in self.own_units else name
+
+
+def names_of(engine: Engine) -> Names:
+    h = hierarchies(engine)
+    f, e, r = h.scheme("EXP_FUNC"), h.scheme("DEP_ECO"), h.scheme("REVENUE")
+    return Names(region=dict(h.region.name), region_parent=dict(h.region.parent),
+                 dept_of=dict(h.agency_dept), agency=dict(h.agency_name),
+                 agency_of=dict(h.project_agency), project=dict(h.project_name),
+                 func=dict(f.name), func_parent=dict(f.parent), eco=dict(e.name),
+                 revenue=dict(r.name), revenue_parent=dict(r.parent),
+                 own_units=frozenset(d for a, d in h.agency_dept.items() if a != d))
+
+
+def chain(parents: dict[str, str | None], code: str) -> list[str]:
+    """code's ancestors from the top down to code itself."""
+    out, seen = [code], {code}
+    par = parents.get(code)
+    while par and par in parents and par not in seen:
+        out.append(par)
+        seen.add(par)
+        par = parents.get(par)
+    return out[::-1]
+
+
+def has_children(parents: dict[str, str | None], code: str) -> bool:
+    return any(p == code for p in parents.values())

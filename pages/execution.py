@@ -13,9 +13,7 @@ from dash import html
 from components import charts, drill, grid
 from components import format as fmt
 from components.breadcrumb import breadcrumb
-from components.shell import safe_layout
-from data.measures import THRESHOLDS, exec_level, gap_pp, ratio
-from data.status import data_as_of
+from data.measures import THRESHOLDS, exec_level, gap_pp
 from data.query import (
     Scope,
     execution,
@@ -25,6 +23,8 @@ from data.query import (
     three_public,
     year_end,
 )
+from pages._shared import scaffold
+from service import view
 from service.cache import cached_call
 
 PATH = "/execution"
@@ -75,7 +75,7 @@ def resolve(state: drill.PageState) -> tuple[Path, list[str]]:
             bgt = None
         else:  # the quota is authoritative for the chain above it
             agency, project = quota["agency_code"], quota["pro_code"]
-    dept, agency, project, more = drill.resolve_units(dept, agency, project)
+    dept, agency, project, more = drill.resolve_units(view.names(), dept, agency, project)
     return Path(dept, agency, project, bgt, quota), notes + more
 
 
@@ -84,10 +84,10 @@ def level_scope(state: drill.PageState, path: Path) -> Scope:
 
 
 def crumbs(state: drill.PageState, path: Path, by: str) -> list[drill.Crumb]:
-    names = drill.lookup()
+    names = view.names()
     region = names.region.get(state.filters.mof_div, "全部区划") if state.filters.mof_div \
         else "全部区划"
-    steps = drill.unit_steps(path.dept, path.agency, path.project)
+    steps = drill.unit_steps(view.names(), path.dept, path.agency, path.project)
     if path.bgt_id:
         steps.append(("bgt_id", path.bgt_id, f"指标：{path.bgt_id}"))
     return drill.crumbs_for(state, f"{region} · 按{BY[by]}", steps)
@@ -104,7 +104,7 @@ def row_hrefs(state: drill.PageState, path: Path, dim: str, rows) -> list[str | 
         elif dim == "mof_div":  # a region: its departments
             out.append(state.link(mof_div=r.code, q=None, **{k: None for k in KEYS}))
         else:
-            out.append(drill.unit_href(state, dim, r.code, bgt_id=None))
+            out.append(drill.unit_href(view.names(), state, dim, r.code, bgt_id=None))
     return out
 
 
@@ -119,11 +119,11 @@ def note(state: drill.PageState) -> str:
 
 
 def scope_label(state: drill.PageState, path: Path) -> str:
-    names = drill.lookup()
+    names = view.names()
     if path.project:
         return names.project.get(path.project, path.project)
     if path.agency:
-        return drill.agency_label(path.agency, names.agency.get(path.agency, path.agency))
+        return names.agency_label(path.agency)
     if path.dept:
         return names.agency.get(path.dept, path.dept)
     return names.region.get(state.filters.mof_div, "全部区划") if state.filters.mof_div \
@@ -144,7 +144,7 @@ def rate_section(state: drill.PageState, path: Path, by: str, tp: float) -> list
         what = "项目"
     dim = by if path.level == "root" else {"dept": "agency", "agency": "project"}[path.level]
     if dim == "agency":
-        rows = drill.agency_rows(rows)
+        rows = drill.agency_rows(view.names(), rows)
     hrefs = row_hrefs(state, path, dim, rows)
     in_order = not (path.level == "root" and by == "mof_div")  # regions keep hierarchy order
     order = sorted(range(len(rows)), key=lambda i: (rows[i].level is None, rows[i].gap_pp is None,
@@ -172,7 +172,7 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
     """Agencies behind time progress (rule EXEC_LAG), worst first."""
     rows = cached_call(execution, level_scope(state, path), "agency",
                        parent=path.dept if path.level == "dept" else None)
-    lagging = sorted((r for r in drill.agency_rows(rows) if r.level in ("yellow", "red")),
+    lagging = sorted((r for r in drill.agency_rows(view.names(), rows) if r.level in ("yellow", "red")),
                      key=lambda r: r.gap_pp)
     hrefs = row_hrefs(state, Path(), "agency", lagging)
     table = grid.drill_list(
@@ -193,7 +193,7 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
 
 def quota_list(state: drill.PageState, path: Path, title: str) -> list:
     rows = cached_call(quotas, level_scope(state, path))
-    names = drill.lookup()
+    names = view.names()
     return [
         html.H3(f"{title}（{len(rows)} 条）", className="section-title"),
         html.P("点击一条指标，查看它的支付明细。", className="drill-hint"),
@@ -205,7 +205,7 @@ def quota_list(state: drill.PageState, path: Path, title: str) -> list:
 
 def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
     q = path.quota
-    names = drill.lookup()
+    names = view.names()
     rate = q["rate"]
     over = q["paid"] > q["available"]
     facts = [
@@ -274,10 +274,10 @@ def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list
 
 
 def three_public_tab(state: drill.PageState) -> list:
-    rows = drill.agency_rows(cached_call(three_public, state.scope))
+    rows = drill.agency_rows(view.names(), cached_call(three_public, state.scope))
     order = sorted(rows, key=lambda r: (r.level != "red", -(r.paid - r.budget)))
     shown = order[:TOP_N]
-    hrefs = [drill.unit_href(state, "agency", r.code, tab=None) for r in order]
+    hrefs = [drill.unit_href(view.names(), state, "agency", r.code, tab=None) for r in order]
     title = "三公经费：各单位预算与支出"
     if len(rows) > TOP_N:
         title += f"（超支及支出最多的 {TOP_N} 个，共 {len(rows)} 个）"
@@ -313,7 +313,7 @@ def year_end_tab(state: drill.PageState) -> list:
     limit = THRESHOLDS["YEAR_END_SURGE"]["red_share"]
     order = sorted(rows, key=lambda r: (r["share"] is None, -(r["share"] or 0)))
     shown = order[:TOP_N]
-    hrefs = [drill.unit_href(state, "project", r["code"], tab=None) for r in order]
+    hrefs = [drill.unit_href(view.names(), state, "project", r["code"], tab=None) for r in order]
 
     def label(r) -> str:
         if r["share"] is None:
@@ -354,25 +354,16 @@ def year_end_tab(state: drill.PageState) -> list:
     ]
 
 
-@safe_layout
-def layout(**params):
-    state = drill.page_state(PATH, params)
-    if cached_call(data_as_of) is None:
-        return html.Div([html.H1("预算执行", className="page-title"),
-                         html.P("数据库中还没有数据。请先导入预算指标和国库集中支付数据。",
-                                className="page-caption")])
-    tab = drill.choice(state.get("tab"), [k for k, _ in TABS], "progress")
+@scaffold.page(PATH, "预算执行", empty="请先导入预算指标和国库集中支付数据。", page_id="exec",
+               tabs=TABS)
+def layout(state: drill.PageState, tab: str) -> scaffold.View:
     by = drill.choice(state.get("by"), list(BY), "dept")
     tp = scope_tp(state.scope)
     path, notes = resolve(state) if tab == "progress" else (Path(), [])
     body = {"progress": lambda: progress_tab(state, path, by, tp),
             "three": lambda: three_public_tab(state),
             "yearend": lambda: year_end_tab(state)}[tab]()
-    return html.Div([
-        html.H1("预算执行", className="page-title"),
-        html.P(f"{fmt.as_of_note(state.filters.as_of, SOURCE)} · {state.filters.year}年 · "
-               f"序时进度 {fmt.pct(tp)}", className="page-caption", id="exec-caption"),
-        drill.tabs(state, TABS, tab),
-        *drill.notices(state, notes),
-        *body,
-    ], className="drill-page", id="exec-page")
+    return scaffold.View(
+        caption=f"{fmt.as_of_note(state.filters.as_of, SOURCE)} · {state.filters.year}年 · "
+                f"序时进度 {fmt.pct(tp)}",
+        body=body, notices=notes)

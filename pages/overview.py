@@ -5,15 +5,16 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components import drill
 from components import format as fmt
 from components import urlstate
 from components.kpi import kpi_tile, money_figure
 from components.levels import ORDER, badge
-from components.shell import safe_layout
 from data import query as q
-from data import status
 from data.measures import REVENUE_LAG_PP, TAX_SHARE_MIN, gap_level, gap_pp, ratio, time_progress
 from data.query import Scope, budgets, execution_total, revenue_by_class
+from pages._shared import scaffold
+from service import view
 from service.cache import cached_call
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 财政监督大脑", order=0,
@@ -145,7 +146,7 @@ def _fresh_badge(r: q.Freshness):
     return badge("yellow", "滞后") if r.stale else badge("green")
 
 
-def tiles(f: urlstate.Filters, params: dict[str, str]) -> list:
+def tiles(f: Scope, params: dict[str, str]) -> list:
     scope = Scope(as_of=f.as_of, year=f.year, mof_div=f.mof_div, fund_type=f.fund_type)
     revenue_scope = scope.replace(fund_type=f.fund_type or "1")
     (revenue,) = cached_call(budgets, revenue_scope)
@@ -168,25 +169,11 @@ def tiles(f: urlstate.Filters, params: dict[str, str]) -> list:
     ]
 
 
-def region_name(code: str | None) -> str:
-    if not code:
-        return "全部区划"
-    names = {c: n for c, n, _ in cached_call(q.region_options)}
-    return names.get(code, code)
-
-
-@safe_layout
-def layout(**params):
-    params = {k: v for k, v in params.items() if isinstance(v, str) and v}
-    latest = cached_call(status.data_as_of)
-    if latest is None:
-        return html.Div([html.H1("监督大脑", className="page-title"),
-                         html.P("数据库中还没有数据。请先导入财政、税务、国资等部门报送的数据。",
-                                className="page-caption")])
-    f = urlstate.filters(params, latest)
-    return html.Div([
-        html.H1(["监督大脑 · ", region_name(f.mof_div)], className="page-title"),
-        html.P(f"{fmt.as_of_note(f.as_of)} · 序时进度 {fmt.pct(time_progress(f.as_of))}",
-               className="page-caption", id="overview-caption"),
-        html.Div(tiles(f, params), className="kpi-grid", id="overview-tiles"),
-    ])
+@scaffold.page("/", "监督大脑", empty="请先导入财政、税务、国资等部门报送的数据。", page_id="overview")
+def layout(state: drill.PageState, _tab: None) -> scaffold.View:
+    f = state.filters
+    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else "全部区划"
+    return scaffold.View(
+        title=["监督大脑 · ", region],
+        caption=f"{fmt.as_of_note(f.as_of)} · 序时进度 {fmt.pct(time_progress(f.as_of))}",
+        body=[html.Div(tiles(f, state.params), className="kpi-grid", id="overview-tiles")])

@@ -12,7 +12,7 @@ from dash import html
 from components import charts, drill, grid
 from components import format as fmt
 from components.breadcrumb import breadcrumb
-from components.shell import safe_layout
+from data.hierarchy import Names, chain, has_children
 from data.measures import ratio
 from data.query import (
     budgets,
@@ -23,7 +23,8 @@ from data.query import (
     revenue_by_class,
     scope_tp,
 )
-from data.status import data_as_of
+from pages._shared import scaffold
+from service import view
 from service.cache import cached_call
 
 PATH = "/revenue-expenditure"
@@ -105,18 +106,18 @@ def budgets_tab(state: drill.PageState, pop: int | None) -> list:
 # -- 收入 ---------------------------------------------------------------------------------
 
 def revenue_tab(state: drill.PageState, pop: int | None) -> list:
-    names = drill.lookup()
+    names = view.names()
     rev, notes = state.get("rev"), []
     if rev and rev not in names.revenue:
         notes.append(f"链接中的收入科目“{rev}”不存在，已显示收入各类。")
         rev = None
     rows = cached_call(revenue_by_class, state.scope, parent=rev)
     rows = sorted(rows, key=lambda r: -r.collected)
-    hrefs = [state.link(rev=r.code) if r.code != rev and drill.has_children(names.revenue_parent,
+    hrefs = [state.link(rev=r.code) if r.code != rev and has_children(names.revenue_parent,
                                                                             r.code) else None
              for r in rows]
     steps = [("rev", c, f"{c} {names.revenue.get(c, c)}")
-             for c in (drill.chain(names.revenue_parent, rev) if rev else [])]
+             for c in (chain(names.revenue_parent, rev) if rev else [])]
     label = names.revenue.get(rev, rev) if rev else "全部收入"
     note = fmt.as_of_note(state.filters.as_of, SRC_REV)
     shown = rows[:TOP_N]
@@ -153,7 +154,7 @@ def revenue_tab(state: drill.PageState, pop: int | None) -> list:
 # -- 支出 ---------------------------------------------------------------------------------
 
 def exp_level(func: str | None, dept: str | None, agency: str | None, project: str | None,
-              names: drill.Names) -> str:
+              names: Names) -> str:
     """What the chart at this state lists."""
     if project:
         return "payments"
@@ -163,7 +164,7 @@ def exp_level(func: str | None, dept: str | None, agency: str | None, project: s
         return "agency"
     if func is None:
         return "func_class"
-    if drill.has_children(names.func_parent, func):
+    if has_children(names.func_parent, func):
         return "func"
     return "dept"
 
@@ -173,19 +174,19 @@ WHAT = {"func_class": "功能分类（类）", "func": "下级功能科目", "de
 
 
 def expenditure_tab(state: drill.PageState, pop: int | None, tp: float) -> list:
-    names = drill.lookup()
+    names = view.names()
     func, notes = state.get("func"), []
     if func and func not in names.func:
         notes.append(f"链接中的功能科目“{func}”不存在，已显示功能分类各类。")
         func = None
-    dept, agency, project, more = drill.resolve_units(state.get("dept"), state.get("agency"),
+    dept, agency, project, more = drill.resolve_units(view.names(), state.get("dept"), state.get("agency"),
                                                       state.get("project"))
     notes += more
     scope = state.scope.replace(func=func, dept=dept, agency=agency, project=project)
     level = exp_level(func, dept, agency, project, names)
     steps = [("func", c, f"{c} {names.func.get(c, c)}")
-             for c in (drill.chain(names.func_parent, func) if func else [])]
-    steps += drill.unit_steps(dept, agency, project)
+             for c in (chain(names.func_parent, func) if func else [])]
+    steps += drill.unit_steps(view.names(), dept, agency, project)
     crumbs = drill.crumbs_for(state, "全部支出（按功能分类）", steps)
     label = crumbs[-1].label.split("：")[-1] if steps else "全部支出"
     total = cached_call(execution_total, scope)
@@ -203,7 +204,7 @@ def expenditure_tab(state: drill.PageState, pop: int | None, tp: float) -> list:
             "agency": lambda: cached_call(execution, scope, "agency", parent=dept),
             "project": lambda: cached_call(execution, scope, "project", parent=agency),
         }[level]()
-        rows = sorted(drill.agency_rows(rows) if level == "agency" else rows, key=lambda r: -r.paid)
+        rows = sorted(drill.agency_rows(view.names(), rows) if level == "agency" else rows, key=lambda r: -r.paid)
         hrefs = [exp_href(state, level, r.code, func) for r in rows]
         title = f"{label}：各{WHAT[level]}预算指标与支出"
         if len(rows) > TOP_N:
@@ -241,7 +242,7 @@ def exp_href(state: drill.PageState, level: str, code: str | None, func: str | N
         # records coded at the parent itself form a row of the parent: no level below it
         return None if code == func else state.link(func=code, q=None)
     dim = {"dept": "dept", "agency": "agency", "project": "project"}[level]
-    return drill.unit_href(state, dim, code)
+    return drill.unit_href(view.names(), state, dim, code)
 
 
 def trend(state: drill.PageState, scope, label: str, pop: int | None):
@@ -254,26 +255,17 @@ def trend(state: drill.PageState, scope, label: str, pop: int | None):
     return html.Div(charts.graph(fig, "re-trend", f"月度支出-{label}"), className="trend-chart")
 
 
-@safe_layout
-def layout(**params):
-    state = drill.page_state(PATH, params)
-    if cached_call(data_as_of) is None:
-        return html.Div([html.H1("财政收支", className="page-title"),
-                         html.P("数据库中还没有数据。请先导入收入、预算指标和国库集中支付数据。",
-                                className="page-caption")])
-    tab = drill.choice(state.get("tab"), [k for k, _ in TABS], "budgets")
+@scaffold.page(PATH, "财政收支", empty="请先导入收入、预算指标和国库集中支付数据。", page_id="re",
+               tabs=TABS)
+def layout(state: drill.PageState, tab: str) -> scaffold.View:
     tp = scope_tp(state.scope)
     pop, pop_note = per_capita(state)
     known = bool(cached_call(population, state.filters.mof_div))
     body = {"budgets": lambda: budgets_tab(state, pop),
             "revenue": lambda: revenue_tab(state, pop),
             "expenditure": lambda: expenditure_tab(state, pop, tp)}[tab]()
-    return html.Div([
-        html.H1("财政收支", className="page-title"),
-        html.P(f"{fmt.as_of_note(state.filters.as_of)} · {state.filters.year}年 · "
-               f"序时进度 {fmt.pct(tp)}", className="page-caption", id="re-caption"),
-        html.Div([drill.tabs(state, TABS, tab), percap_switch(state, known)],
-                 className="drill-toolbar"),
-        *drill.notices(state, [pop_note] if pop_note else []),
-        *body,
-    ], className="drill-page", id="re-page")
+    return scaffold.View(
+        caption=f"{fmt.as_of_note(state.filters.as_of)} · {state.filters.year}年 · "
+                f"序时进度 {fmt.pct(tp)}",
+        body=body, toolbar=[percap_switch(state, known)],
+        notices=[pop_note] if pop_note else [])

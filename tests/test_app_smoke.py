@@ -104,13 +104,14 @@ def test_page_keeps_last_figures_when_database_is_lost(server, engine, monkeypat
 
 def test_shell_callbacks_as_functions(server, engine, monkeypatch):
     from components import shell
+    from pages._shared import shell_data
 
     load(engine)
     with server.test_request_context():
-        state = shell.poll_status(0, None)
+        state = shell_data.poll_status(0, None)
         assert state == {"ok": True, "version": data_version(engine), "as_of": "2025-10-02"}
-        assert shell.poll_status(1, state) is dash.no_update
-        regions, years = shell.filter_options(state)
+        assert shell_data.poll_status(1, state) is dash.no_update
+        regions, years = shell_data.filter_options(state)
     assert [o["value"] for o in regions] == ["330402", "33040201", "33040202", "330411"]
     assert regions[1]["label"].startswith("\u3000")
     assert [o["value"] for o in years] == [2025, 2024]
@@ -118,18 +119,18 @@ def test_shell_callbacks_as_functions(server, engine, monkeypatch):
     class Ctx:  # the selector that fired
         triggered_id = "f-region"
 
-    monkeypatch.setattr(shell, "ctx", Ctx)
-    out = shell.sync_filters("?kiosk=1&year=2025", C, 2025, None, None, state)
+    monkeypatch.setattr(shell_data, "ctx", Ctx)
+    out = shell_data.sync_filters("?kiosk=1&year=2025", C, 2025, None, None, state)
     assert out[0] == "?kiosk=1&mof_div=330402&year=2025"
     Ctx.triggered_id = "f-asof"
-    assert shell.sync_filters("?year=2024", None, 2024, "2025-06-30", None, state)[0] == \
+    assert shell_data.sync_filters("?year=2024", None, 2024, "2025-06-30", None, state)[0] == \
         "?as_of=2025-06-30"
     Ctx.triggered_id = "url"
-    values = shell.sync_filters("?year=2024&mof_div=330402", None, None, None, None, state)
+    values = shell_data.sync_filters("?year=2024&mof_div=330402", None, None, None, None, state)
     assert values[1:3] == (regions, years)  # options travel with the values
     assert values[3:] == ("330402", 2024, "2024-12-31", None)
     Ctx.triggered_id = "f-region"  # the selector echoing the URL writes nothing
-    assert shell.sync_filters("?mof_div=330402", C, 2025, None, None, state) == \
+    assert shell_data.sync_filters("?mof_div=330402", C, 2025, None, None, state) == \
         (dash.no_update,) * 7
 
     hrefs, brand = shell.nav_links("?kiosk=1&mof_div=330402&dept=9", [{"path": "/"}])
@@ -141,7 +142,7 @@ def test_shell_callbacks_as_functions(server, engine, monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
     with server.test_request_context():
-        down = shell.poll_status(2, state)
+        down = shell_data.poll_status(2, state)
     assert down == {**state, "ok": False}
     stamp, banner = shell.stamp_and_banner(down, "")
     assert stamp == "数据截至 2025年10月2日" and "数据库暂时无法连接" in str(banner)

@@ -10,7 +10,10 @@ import pytest
 from dash import no_update
 
 from components import drill, grid
+from pages._shared import grid_data
+from service import view
 from components.format import pick_unit
+from data.hierarchy import names_of
 from data.query import Scope, execution, payments, quotas, three_public, year_end
 from tests.conftest import DEMO_AS_OF
 
@@ -126,7 +129,7 @@ def test_by_switch_links_and_levels(demo_app):
     bar = figure(tree, "exec-rate").data[0]
     rows = gap_order(execution(demo_app, SCOPE, "agency"))[: page().TOP_N]
     assert list(bar.x) == [pytest.approx(r.rate or 0.0) for r in rows]
-    names = drill.lookup()
+    names = view.names()
     for r, href in zip(rows, bar.customdata):
         assert query(href) == {"as_of": AS_OF, "by": "agency", "agency": r.code,
                                "dept": names.dept_of[r.code]}
@@ -163,7 +166,7 @@ def test_department_own_unit_is_told_apart(demo_app):
     """A department's own unit shares the department's code and name; among
     the department's agencies it is named "（本级）" so its figures are not
     taken for the department's."""
-    names = drill.names_of(demo_app)
+    names = names_of(demo_app)
     dept = min(d for d in names.own_units if d in names.agency)
     own = f"{names.agency[dept]}（本级）"
     tree = render(as_of=AS_OF, dept=dept)
@@ -193,7 +196,7 @@ def test_click_follows_the_point_url():
 
 def lagging_chain(engine):
     """A lagging agency with a project that has a quota with payments."""
-    names = drill.lookup()
+    names = view.names()
     agencies = sorted((r for r in execution(engine, SCOPE, "agency") if r.level in ("yellow", "red")),
                       key=lambda r: r.gap_pp) or gap_order(execution(engine, SCOPE, "agency"))
     for a in agencies:
@@ -206,7 +209,7 @@ def lagging_chain(engine):
 
 def test_every_level_from_a_cold_url(demo_app):
     dept, agency, project, bgt = lagging_chain(demo_app)
-    names = drill.lookup()
+    names = view.names()
 
     t_dept = render(as_of=AS_OF, dept=dept)
     rows = gap_order(execution(demo_app, SCOPE.replace(dept=dept), "agency", parent=dept))
@@ -245,7 +248,7 @@ def test_every_level_from_a_cold_url(demo_app):
     assert labels[-1] == f"指标：{bgt}" and len(labels) == 5
     store = find(t_quota, {"type": grid.QUERY, "name": "exec-payments"}).data
     assert store["bgt_id"] == bgt and store["search"] is None
-    first = grid.payment_rows({"startRow": 0, "endRow": grid.PAGE_SIZE, "sortModel": []}, store)
+    first = grid_data.payment_rows({"startRow": 0, "endRow": grid.PAGE_SIZE, "sortModel": []}, store)
     assert first["rowCount"] == payments(demo_app, Scope(as_of=DEMO_AS_OF, year=DEMO_AS_OF.year),
                                          bgt_id=bgt).total > 0
     assert all(r["bgt"].startswith(bgt) for r in first["rowData"])
@@ -324,32 +327,32 @@ def test_payment_grid_pages_sorts_and_searches(demo_app):
     total = payments(demo_app, scope).total
     assert total > grid.PAGE_SIZE, "the demo agency should have more than one page"
 
-    first = grid.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []}, store)
-    second = grid.payment_rows({"startRow": 20, "endRow": 40, "sortModel": []}, store)
+    first = grid_data.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []}, store)
+    second = grid_data.payment_rows({"startRow": 20, "endRow": 40, "sortModel": []}, store)
     assert first["rowCount"] == second["rowCount"] == total
     expect = payments(demo_app, scope, offset=0, limit=20).rows
     assert [r["pay_cert_id"] for r in first["rowData"]] == [r["pay_cert_id"] for r in expect]
     assert [r["amount"] for r in first["rowData"]] == [r["amount"] for r in expect]
     assert not {r["pay_cert_id"] for r in first["rowData"]} & {r["pay_cert_id"] for r in second["rowData"]}
 
-    by_amount = grid.payment_rows({"startRow": 0, "endRow": 20,
+    by_amount = grid_data.payment_rows({"startRow": 0, "endRow": 20,
                                    "sortModel": [{"colId": "amount", "sort": "desc"}]}, store)
     amounts = [r["amount"] for r in by_amount["rowData"]]
     assert amounts == sorted(amounts, reverse=True)
     assert amounts[0] == max(r["amount"] for r in payments(demo_app, scope, limit=10_000).rows)
-    ascending = grid.payment_rows({"startRow": 0, "endRow": 5,
+    ascending = grid_data.payment_rows({"startRow": 0, "endRow": 5,
                                    "sortModel": [{"colId": "pay_date", "sort": "asc"}]}, store)
     dates = [r["pay_date"] for r in ascending["rowData"]]
     assert dates == sorted(dates)
 
     payee = expect[0]["payee_acct_name"]
     term = payee[: max(2, len(payee) // 2)]
-    found = grid.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []},
+    found = grid_data.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []},
                               {**store, "search": term})
     assert found["rowCount"] == payments(demo_app, scope, search=term).total >= 1
     assert all(term.lower() in (r["payee"] + r["use"] + r["pay_cert_id"]).lower()
                for r in found["rowData"])
-    assert grid.payment_rows(None, store) is no_update
+    assert grid_data.payment_rows(None, store) is no_update
 
 
 def test_payment_flags_are_words():

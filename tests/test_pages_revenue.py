@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-from components import drill, grid
+from components import grid
+from pages._shared import grid_data
+from service import view
 from components.format import pick_unit
 from data.query import (
     Scope,
@@ -109,7 +111,7 @@ def test_revenue_by_class_and_tax_types(demo_app):
 def test_expenditure_drill_to_payments(demo_app):
     """类 → … → 项 → 部门 → 单位 → 项目 → 支付, one click per level, each
     level's chart being the query layer's rows one level down."""
-    names = drill.lookup()
+    names = view.names()
     params = {"as_of": AS_OF, "tab": "expenditure"}
     tree = render(**params)
     rows = sorted(execution(demo_app, SCOPE, "func_class"), key=lambda r: -r.paid)
@@ -153,8 +155,8 @@ def test_expenditure_drill_to_payments(demo_app):
         hrefs = [h for h in figure(tree, "re-exp").data[1].customdata if h]
         nxt = query(hrefs[0])
     store = find(tree, {"type": grid.QUERY, "name": "re-payments"}).data
-    assert store["func"] == func and store["project"] == nxt["project"]
-    got = grid.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []}, store)
+    assert store["scope"]["func"] == func and store["scope"]["project"] == nxt["project"]
+    got = grid_data.payment_rows({"startRow": 0, "endRow": 20, "sortModel": []}, store)
     scope = SCOPE.replace(year=DEMO_AS_OF.year, func=func, dept=nxt["dept"], agency=nxt["agency"],
                           project=nxt["project"])
     assert got["rowCount"] == payments(demo_app, scope).total > 0

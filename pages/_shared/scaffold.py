@@ -1,0 +1,87 @@
+"""The one page scaffold: title, caption, section tabs, notices and body,
+"no data yet" on an empty store, and a notice instead of a blank page or a
+stack trace when the store is lost or a page fails."""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from dash import html
+from sqlalchemy.exc import SQLAlchemyError
+
+from components import drill
+from components.shell import notice
+from service import cache, view
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class View:
+    """What a page renders for one state, below the scaffold's header."""
+
+    caption: str
+    body: list
+    title: Any = None  # None: the page's title
+    notices: Sequence[str] = ()
+    toolbar: list = field(default_factory=list)  # controls beside the tabs
+
+
+def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a page layout function: a lost database or a bug shows a notice
+    in the page instead of a blank page or a stack trace, and figures served
+    from the last-known values carry a visible "stale" notice."""
+
+    @functools.wraps(fn)
+    def wrapped(**kwargs):
+        try:
+            body = fn(**kwargs)
+        except SQLAlchemyError:
+            log.exception("page %s: database unavailable", fn.__module__)
+            return notice("数据库暂时无法连接，本页数据稍后自动恢复。"
+                          " / The database is unreachable; this page will recover by itself.",
+                          "danger", "bi-database-x")
+        except Exception:  # noqa: BLE001 - a page must never show a traceback
+            log.exception("page %s failed", fn.__module__)
+            return notice("本页暂时无法显示，请稍后再试或联系管理员。"
+                          " / This page cannot be shown right now.", "danger")
+        if cache.served_stale():
+            return html.Div([notice("数据库暂时无法连接：以下为最后一次获取的数据。"
+                                    " / Database unreachable: showing the last figures.",
+                                    "warning", "bi-clock-history"), body])
+        return body
+
+    return wrapped
+
+
+def page(path: str, title: str, *, empty: str, page_id: str,
+         tabs: Sequence[tuple[str, str]] = ()) -> Callable[[Callable[..., View]], Callable]:
+    """Decorate `render(state, tab) -> View` into a page layout function.
+    `tab` is the URL's section (the first of `tabs` by default; None without
+    tabs); `empty` says what to import when the store holds no data."""
+
+    def decorate(render: Callable[..., View]) -> Callable:
+        @safe_layout
+        @functools.wraps(render)
+        def layout(**params):
+            state = view.page_state(path, params)
+            if view.latest_date() is None:
+                return html.Div([html.H1(title, className="page-title"),
+                                 html.P(f"数据库中还没有数据。{empty}", className="page-caption")],
+                                id=f"{page_id}-page")
+            tab = drill.choice(state.get("tab"), [k for k, _ in tabs], tabs[0][0]) if tabs else None
+            v = render(state, tab)
+            bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
+            return html.Div([
+                html.H1(title if v.title is None else v.title, className="page-title"),
+                html.P(v.caption, className="page-caption", id=f"{page_id}-caption"),
+                html.Div(bar, className="drill-toolbar") if bar else None,
+                *drill.notices(state, v.notices),
+                *v.body,
+            ], className="drill-page", id=f"{page_id}-page")
+
+        return layout
+
+    return decorate
