@@ -140,28 +140,47 @@ def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
             html.P(f"搜索“{search}”的结果；清空搜索框可显示全部。" if search else
                    "点击列标题排序；金额单位为元；“▲”标记为预警规则命中。",
                    className="grid-hint"),
-            dag.AgGrid(
-                id={"type": PAYMENTS, "name": name},
-                rowModelType="infinite",
-                columnDefs=columns,
-                defaultColDef={"sortable": True, "resizable": True, "filter": False,
-                               "suppressHeaderMenuButton": True},
-                dashGridOptions={
-                    "theme": theme(dark),
-                    "pagination": True,
-                    "paginationPageSize": PAGE_SIZE,
-                    "paginationPageSizeSelector": False,
-                    "cacheBlockSize": PAGE_SIZE,
-                    "maxBlocksInCache": 20,
-                    "infiniteInitialRowCount": 1,
-                    "suppressCellFocus": True,
-                    "localeText": LOCALE,
-                },
-                style={"height": f"{50 + 46 * PAGE_SIZE + 60}px"},
-                className="drill-grid payment-grid",
-            ),
+            paged_grid({"type": PAYMENTS, "name": name}, columns, dark=dark,
+                       className="drill-grid payment-grid"),
         ],
         className="payment-grid-block", id=f"payments-{name}")
+
+
+def paged_grid(grid_id: Any, columns: list[dict[str, Any]], *, dark: bool, className: str,
+               row_id: str | None = None) -> dag.AgGrid:
+    """A grid whose rows the server sends a page at a time (AG Grid's
+    infinite row model: a callback answers each `getRowsRequest`).
+    `row_id`: the row field holding the row's id (a URL makes it a drill row)."""
+    return dag.AgGrid(
+        id=grid_id,
+        rowModelType="infinite",
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": False,
+                       "suppressHeaderMenuButton": True},
+        dashGridOptions={
+            "theme": theme(dark),
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "cacheBlockSize": PAGE_SIZE,
+            "maxBlocksInCache": 20,
+            "infiniteInitialRowCount": 1,
+            "suppressCellFocus": True,
+            "localeText": LOCALE,
+            **({"rowClassRules": {"drill-row": "params.data != null && params.data.href != null"}}
+               if row_id else {}),
+        },
+        **({"getRowId": f"params.data.{row_id}"} if row_id else {}),
+        style={"height": f"{50 + 46 * PAGE_SIZE + 60}px"},
+        className=className,
+    )
+
+
+def block_range(request: dict) -> tuple[int, int]:
+    """(offset, limit) of one infinite-model request, bounded."""
+    start = max(0, int(request.get("startRow") or 0))
+    end = int(request.get("endRow") or start + PAGE_SIZE)
+    return start, max(1, min(end - start, MAX_BLOCK))
 
 
 def payment_row(r: dict[str, Any], names: Names) -> dict[str, Any]:

@@ -18,9 +18,7 @@ def payment_rows(request: dict | None, query: dict | None):
     row range, sort from its sort model, scope and search from the page."""
     if not request or not query:
         return no_update
-    start = max(0, int(request.get("startRow") or 0))
-    end = int(request.get("endRow") or start + grid.PAGE_SIZE)
-    limit = max(1, min(end - start, grid.MAX_BLOCK))
+    start, limit = grid.block_range(request)
     page = cached_call(payments, grid.scope_of(query), bgt_id=query.get("bgt_id"),
                        search=query.get("search"), sort=grid.sort_of(request.get("sortModel")),
                        offset=start, limit=limit)
