@@ -97,7 +97,8 @@ def debt_tile(debt: q.DebtPosition, href: str | None):
     over = debt.over_limit()
     level = worst(debt.level, "red" if over else None)
     rows = [html.Div([f"{name} 余额 ", html.Strong(fmt.money(debt.balance[key])),
-                      f" / 限额 {fmt.money(debt.limit[key])}",
+                      " / 未报送限额" if debt.limit[key] is None
+                      else f" / 限额 {fmt.money(debt.limit[key])}",
                       " · 超限额" if key in over else ""])
             for key, name in (("general", "一般债务"), ("special", "专项债务"))]
     rows.append(html.Div(f"债务率 {fmt.pct(debt.debt_ratio)} · 负债率 {fmt.pct(debt.liability_ratio)}"))
@@ -112,7 +113,7 @@ def debt_tile(debt: q.DebtPosition, href: str | None):
 
 
 def soe_tile(soe: q.SoeTotals, href: str | None):
-    if not soe.enterprises:
+    if not soe.enterprises and not soe.financial:
         return kpi_tile("国有企业资产负债率", "—", sub="尚无企业财务报表", show_level=False,
                         href=href, tile_id="kpi-soe")
     return kpi_tile(
@@ -120,7 +121,8 @@ def soe_tile(soe: q.SoeTotals, href: str | None):
         sub=[html.Div(["资产总额 ", html.Strong(fmt.money(soe.assets)), " · 负债总额 ",
                        html.Strong(fmt.money(soe.liabilities))]),
              html.Div(f"{soe.enterprises} 户企业 · 超警戒线 {soe.alr_yellow + soe.alr_red} 户"
-                      f"（其中超管控线 {soe.alr_red} 户）· 亏损 {soe.loss_making} 户")],
+                      f"（其中超管控线 {soe.alr_red} 户）· 亏损 {soe.loss_making} 户"
+                      + (f" · 另有金融企业 {soe.financial} 户（不计入）" if soe.financial else ""))],
         explain="负债占资产的比例。工业企业 65%、非工业企业 70% 为警戒线，"
                 "再高 5 个百分点为重点管控线，金融企业不适用。",
         href=href, tile_id="kpi-soe")

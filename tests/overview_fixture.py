@@ -1,7 +1,13 @@
 """A small hand-made store for the overview tests: one county (C) with two
 townships (T1, T2) and a neighbouring county (X) outside it. The values are
 chosen so every overview measure can be computed by hand (see
-tests/test_overview.py); D = 2025-09-30."""
+tests/test_overview.py and tests/test_figures.py); D = 2025-09-30.
+
+Figures a region reports for itself as a whole are set so that summing them
+over a subtree gives a different number from the region's own row: C's
+POPULATION already counts its townships, and T1 has its own population,
+fiscal_capacity and special debt_limit; T2 reports none of them, X no
+fiscal_capacity and no special debt_limit. E3 is a financial enterprise."""
 from __future__ import annotations
 
 from datetime import date
@@ -51,10 +57,14 @@ def _soe(code, region, industry, period, assets, liabilities, profit):
 def load(engine) -> None:
     with engine.begin() as conn:
         conn.execute(insert(s.mof_div), [
-            dict(mof_div_code=C, mof_div_name="南湖区", parent_code="330400", level=3),
-            dict(mof_div_code=T1, mof_div_name="东栅街道", parent_code=C, level=4),
-            dict(mof_div_code=T2, mof_div_name="凤桥镇", parent_code=C, level=4),
-            dict(mof_div_code=X, mof_div_name="秀洲区", parent_code="330400", level=3),
+            dict(mof_div_code=C, mof_div_name="南湖区", parent_code="330400", level=3,
+                 population=500_000),
+            dict(mof_div_code=T1, mof_div_name="东栅街道", parent_code=C, level=4,
+                 population=120_000),
+            dict(mof_div_code=T2, mof_div_name="凤桥镇", parent_code=C, level=4,
+                 population=None),
+            dict(mof_div_code=X, mof_div_name="秀洲区", parent_code="330400", level=3,
+                 population=300_000),
         ])
         conn.execute(insert(s.agency), [
             dict(agency_code=A1, agency_name="区教育局", mof_div_code=C, dept_code=A1),
@@ -123,9 +133,11 @@ def load(engine) -> None:
         ])
         conn.execute(insert(s.fiscal_capacity), [
             dict(fiscal_year=2025, mof_div_code=C, comprehensive_capacity=Y(20_000_000),
-                 gdp=Y(100_000_000), general_expenditure=Y(1), fund_expenditure=Y(1)),
+                 gdp=Y(100_000_000), general_expenditure=Y(30_000_000),
+                 fund_expenditure=Y(8_000_000)),
             dict(fiscal_year=2025, mof_div_code=T1, comprehensive_capacity=Y(5_000_000),
-                 gdp=Y(10_000_000), general_expenditure=Y(1), fund_expenditure=Y(1)),
+                 gdp=Y(10_000_000), general_expenditure=Y(4_000_000),
+                 fund_expenditure=Y(1_000_000)),
         ])
         conn.execute(insert(s.soe_financial), [
             _soe("E1", C, "1", "2025-08", 1000, 600, 10),

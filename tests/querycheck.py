@@ -250,12 +250,25 @@ class Reference:
         mof = frames["mof_div"]
         self.region_parent = dict(zip(mof.mof_div_code, mof.parent_code))
         self.region_name = dict(zip(mof.mof_div_code, mof.mof_div_name))
-        self.population = dict(zip(mof.mof_div_code, mof.population))
+        self.population = {c: None if pd.isna(p) else int(p)
+                           for c, p in zip(mof.mof_div_code, mof.population)}
         cls = frames["classification"]
         self.cls_parent = {sc: dict(zip(g.code, g.parent_code)) for sc, g in cls.groupby("scheme")}
         ag = frames["agency"]
         self.agency_dept = dict(zip(ag.agency_code, ag.dept_code))
         self.agency_name = dict(zip(ag.agency_code, ag.agency_name))
+
+    def population_of(self, mof_div: str | None) -> int | None:
+        """A region's own POPULATION, which already counts the regions below it
+        (never a sum over them); all regions (None): the roots' own
+        populations summed, None unless every root has one."""
+        if mof_div is None:
+            codes = [c for c, p in self.region_parent.items()
+                     if p not in self.region_parent or p == c]
+        else:
+            codes = [mof_div]
+        pops = [self.population.get(c) for c in codes]
+        return None if not pops or None in pops else sum(pops)
 
     # hierarchy by walking parent links
     @staticmethod

@@ -60,11 +60,14 @@ def test_debt_position(store):
     # general: B1 10,000,000 − 1,000,000 repaid 2025-06-01 (the December repayment is after D)
     # special: B2 20,000,000 (its September instalment is unpaid; B3 is issued after D)
     assert debt.balance == {"general": Y(9_000_000), "special": Y(20_000_000)}
-    assert debt.limit == {"general": Y(12_000_000), "special": Y(19_000_000)}
-    assert debt.capacity == Y(25_000_000) and debt.gdp == Y(110_000_000)
-    assert debt.debt_ratio == pytest.approx(29 / 25)
-    assert debt.liability_ratio == pytest.approx(29 / 110)
-    assert debt.level == "green"  # 116% is below the 120% band
+    # Limits and capacity are C's own rows (SPEC §2). The old expectations summed
+    # T1's rows in: special limit 19,000,000, capacity 25,000,000, GDP 110,000,000,
+    # debt ratio 29/25 = 116% "green".
+    assert debt.limit == {"general": Y(12_000_000), "special": Y(18_000_000)}
+    assert debt.capacity == Y(20_000_000) and debt.gdp == Y(100_000_000)
+    assert debt.debt_ratio == pytest.approx(29 / 20)
+    assert debt.liability_ratio == pytest.approx(29 / 100)
+    assert debt.level == "yellow"  # 145% is in the 120% band
     assert debt.over_limit() == ["special"]
     later = q.debt_position(store, Scope(as_of=date(2025, 12, 31), mof_div=C))
     assert later.balance == {"general": Y(7_000_000), "special": Y(25_000_000)}
@@ -76,20 +79,23 @@ def test_debt_position(store):
                                          (2.0, "orange"), (3.0, "red")])
 def test_debt_ratio_bands(ratio, band):
     debt = q.DebtPosition({"general": 0, "special": 0},
-                           {"general": int(ratio * 1_000_000), "special": 0}, 1_000_000, None)
+                           {"general": int(ratio * 1_000_000), "special": 0}, 1_000_000, None,
+                           None, None)
     assert debt.level == band
     assert q.DebtPosition({"general": 0, "special": 0}, {"general": 5, "special": 0},
-                           None, None).level is None
+                           None, None, None, None).level is None
 
 
 def test_soe_totals_use_each_enterprise_latest_period(store):
     soe = q.soe_totals(store, Scope(as_of=D, mof_div=C))
-    # E1 2025-09 (the October report is after D), E2 2025-07, E3 (financial) 2025-09
-    assert soe.enterprises == 3
-    assert soe.assets == Y(1000 + 2000 + 10000)
-    assert soe.liabilities == Y(680 + 1500 + 9500)
-    assert soe.profit == Y(-5 + 20 + 100)
-    assert soe.alr == pytest.approx(11680 / 13000)
+    # E1 2025-09 (the October report is after D), E2 2025-07; E3 (financial) 2025-09 is
+    # counted apart. The old expectations took E3 into the headline: 3 enterprises,
+    # assets 13,000, liabilities 11,680, profit 115.
+    assert soe.enterprises == 2 and soe.financial == 1
+    assert soe.assets == Y(1000 + 2000)
+    assert soe.liabilities == Y(680 + 1500)
+    assert soe.profit == Y(-5 + 20)
+    assert soe.alr == pytest.approx(2180 / 3000)
     assert (soe.alr_yellow, soe.alr_red, soe.loss_making) == (1, 1, 1)  # E1 68%, E2 75%
     assert soe.period == "2025-09"
     assert soe.level == "red"
@@ -173,7 +179,8 @@ def test_overview_layout_shows_the_measures(app_on):
     assert "2,900.00" in debt and "万元" in debt and "超限额" in debt
     assert _find(tree, "kpi-debt").to_plotly_json()["props"]["data-level"] == "red"
     soe = " ".join(_texts(_find(tree, "kpi-soe")))
-    assert fmt.pct(11680 / 13000) in soe and "3 户企业" in soe
+    # non-financial E1 and E2 only (the old expectation took E3 in: 11,680 / 13,000, 3 户)
+    assert fmt.pct(2180 / 3000) in soe and "2 户企业" in soe
     fresh = _find(tree, "kpi-freshness")
     assert "2/4" in _texts(fresh)
 

@@ -22,6 +22,7 @@ from data.query import (
     population,
     revenue_by_class,
 )
+from data.demo.catalog import DEMO_COUNTY
 from tests.conftest import DEMO_AS_OF
 from tests.test_pages_execution import (  # noqa: F401 (fixture)
     crumbs,
@@ -165,11 +166,13 @@ def test_expenditure_drill_to_payments(demo_app):
 
 
 def test_per_capita(demo_app):
-    pop = population(demo_app, None)
-    assert pop, "the demo regions carry populations"
-    tree = render(as_of=AS_OF, tab="expenditure", percap="1")
+    # the demo county reports its population; the province and city above it do not
+    pop = population(demo_app, DEMO_COUNTY)
+    assert pop, "the demo county carries its population"
+    tree = render(as_of=AS_OF, tab="expenditure", percap="1", mof_div=DEMO_COUNTY)
     fig = figure(tree, "re-exp")
-    rows = sorted(execution(demo_app, SCOPE, "func_class"), key=lambda r: -r.paid)[: page().TOP_N]
+    rows = sorted(execution(demo_app, SCOPE.replace(mof_div=DEMO_COUNTY), "func_class"),
+                  key=lambda r: -r.paid)[: page().TOP_N]
     assert fig.layout.xaxis.title.text == "元/人"
     assert list(fig.data[1].x) == [pytest.approx(r.paid / 100 / pop) for r in rows]
     assert f"{pop:,}" in fig.layout.title.subtitle.text

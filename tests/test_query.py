@@ -366,10 +366,9 @@ def test_members_and_population(store):
     tax = {m.code for m in q.members(eng, "revenue", "101")}
     assert "10101" in tax
     assert [m.code for m in q.members(eng, "fund_type")] == ["1", "2", "3", "4"]
-    below = [c for c in ref.region_parent if ref.under(ref.region_parent, pk["county"], c)]
-    pops = [int(ref.population[c]) for c in below if ref.population[c] == ref.population[c]
-            and ref.population[c] is not None]
-    assert q.population(eng, pk["county"]) == (sum(pops) if pops else None)
+    # a region's own population, not summed over the regions below it (SPEC §2)
+    for region in (pk["county"], pk["leaf"], None):
+        assert q.population(eng, region) == ref.population_of(region)
     assert q.population(eng, "no-such-region") is None
 
 

@@ -12,18 +12,24 @@ from data.query.scope import Scope
 
 # Rule SOE_ALR lines by INDUSTRY_TYPE (3 = financial: not evaluated).
 SOE_ALR_LINES = {"1": {"yellow": 0.65, "red": 0.70}, "2": {"yellow": 0.70, "red": 0.75}}
+FINANCIAL = "3"  # INDUSTRY_TYPE of financial enterprises
 
 
 @dataclass(frozen=True)
 class SoeTotals:
-    enterprises: int
+    """The headline is over non-financial enterprises; financial enterprises,
+    whose balance sheets are not comparable, are only counted apart."""
+
+    enterprises: int  # non-financial, as all the figures down to alr_red
     assets: int
     liabilities: int
     profit: int
     loss_making: int  # rule SOE_LOSS
-    alr_yellow: int  # rule SOE_ALR, non-financial enterprises
+    alr_yellow: int  # rule SOE_ALR
     alr_red: int
-    period: str | None  # the latest period among them
+    financial: int  # financial enterprises, in none of the figures above
+    financial_assets: int
+    period: str | None  # the latest period among all of them
 
     @property
     def alr(self) -> float | None:
@@ -49,7 +55,8 @@ def _alr_level(industry: str, assets: int, liabilities: int) -> str | None:
 
 
 def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
-    """Each enterprise's latest report with PERIOD ≤ month(D), summed."""
+    """Each enterprise's latest report with PERIOD ≤ month(D), summed apart
+    for non-financial and financial enterprises."""
     as_of, regions = scope.as_of, region_codes(engine, scope)
     f = s.soe_financial
     latest = (select(f.c.enterprise_code, func.max(f.c.period).label("period"))
@@ -59,10 +66,15 @@ def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
                 f.c.profit)
          .join(latest, and_(f.c.enterprise_code == latest.c.enterprise_code,
                             f.c.period == latest.c.period)))
-    n = assets = liabilities = profit = losses = yellow = red = 0
+    n = assets = liabilities = profit = losses = yellow = red = financial = financial_assets = 0
     newest: str | None = None
     with engine.connect() as conn:
         for industry, period, a, li, pr in conn.execute(q):
+            newest = max(newest or period, period)
+            if industry == FINANCIAL:
+                financial += 1
+                financial_assets += int(a)
+                continue
             n += 1
             assets += int(a)
             liabilities += int(li)
@@ -71,5 +83,5 @@ def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
             lv = _alr_level(industry, int(a), int(li))
             yellow += lv == "yellow"
             red += lv == "red"
-            newest = max(newest or period, period)
-    return SoeTotals(n, assets, liabilities, profit, losses, yellow, red, newest)
+    return SoeTotals(n, assets, liabilities, profit, losses, yellow, red, financial,
+                     financial_assets, newest)

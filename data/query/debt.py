@@ -8,7 +8,8 @@ from sqlalchemy import Engine, func, select
 
 from data import schema as s
 from data.measures import ratio
-from data.query.base import in_regions, region_codes
+from data.query.base import in_codes, in_regions, region_codes
+from data.query.members import own_regions, own_sum
 from data.query.scope import Scope
 
 DEBT_TYPES = {"1": "general", "2": "special"}
@@ -18,14 +19,21 @@ DEBT_RATIO_BANDS = (("red", 3.0), ("orange", 2.0), ("yellow", 1.2))
 
 @dataclass(frozen=True)
 class DebtPosition:
-    limit: dict[str, int]  # {"general": fen, "special": fen}
+    """Balances roll up over the region and every region below it; limits and
+    the fiscal_capacity figures are the region's own rows of year(D), None
+    where it reports none (SPEC §2)."""
+
+    limit: dict[str, int | None]  # {"general": fen, "special": fen}; None: no debt_limit row
     balance: dict[str, int]
-    capacity: int | None  # comprehensive capacity of year(D), None when not reported
+    capacity: int | None  # comprehensive capacity
     gdp: int | None
+    general_expenditure: int | None
+    fund_expenditure: int | None
 
     @property
-    def total_limit(self) -> int:
-        return sum(self.limit.values())
+    def total_limit(self) -> int | None:
+        """None unless both debt types have a limit."""
+        return None if None in self.limit.values() else sum(self.limit.values())
 
     @property
     def total_balance(self) -> int:
@@ -51,23 +59,28 @@ class DebtPosition:
         return "green"
 
     def over_limit(self) -> list[str]:
-        """Debt types whose balance exceeds the limit (rule DEBT_OVER_LIMIT)."""
-        return [t for t in ("general", "special") if self.balance[t] > self.limit[t]]
+        """Debt types whose balance exceeds the limit (rule DEBT_OVER_LIMIT); a
+        type without a limit is not judged."""
+        return [t for t in ("general", "special")
+                if self.limit[t] is not None and self.balance[t] > self.limit[t]]
 
 
 def debt_position(engine: Engine, scope: Scope) -> DebtPosition:
+    """The position at D = as_of. Limits and fiscal capacity are read from the
+    own rows of `own_regions` (for all regions: the roots' rows summed, None
+    unless every root has one), never summed over the regions below."""
     as_of, regions = scope.as_of, region_codes(engine, scope)
+    own = own_regions(engine, scope.mof_div)
     dl, b, ds, fc = s.debt_limit, s.bond, s.debt_service, s.fiscal_capacity
-    limit = {"general": 0, "special": 0}
+    limits: dict[str, dict[str, int]] = {"general": {}, "special": {}}
     issued = {"general": 0, "special": 0}
     repaid = {"general": 0, "special": 0}
     with engine.connect() as conn:
-        for debt_type, total in conn.execute(
-                select(dl.c.debt_type, func.sum(dl.c.limit_amount))
-                .where(dl.c.fiscal_year == as_of.year, in_regions(dl.c.mof_div_code, regions))
-                .group_by(dl.c.debt_type)):
+        for region, debt_type, amount in conn.execute(
+                select(dl.c.mof_div_code, dl.c.debt_type, dl.c.limit_amount)
+                .where(dl.c.fiscal_year == as_of.year, in_codes(dl.c.mof_div_code, own))):
             if debt_type in DEBT_TYPES:
-                limit[DEBT_TYPES[debt_type]] += int(total)
+                limits[DEBT_TYPES[debt_type]][region] = int(amount)
         for debt_type, total in conn.execute(
                 select(b.c.debt_type, func.sum(b.c.amount))
                 .where(b.c.issue_date <= as_of, in_regions(b.c.mof_div_code, regions))
@@ -82,13 +95,18 @@ def debt_position(engine: Engine, scope: Scope) -> DebtPosition:
                 .group_by(b.c.debt_type)):
             if debt_type in DEBT_TYPES:
                 repaid[DEBT_TYPES[debt_type]] += int(total)
-        cap = conn.execute(
-            select(func.count(), func.sum(fc.c.comprehensive_capacity), func.sum(fc.c.gdp))
-            .where(fc.c.fiscal_year == as_of.year, in_regions(fc.c.mof_div_code, regions))).one()
-    has_capacity = bool(cap[0])
+        capacity = conn.execute(
+            select(fc).where(fc.c.fiscal_year == as_of.year,
+                             in_codes(fc.c.mof_div_code, own))).mappings().all()
+
+    def own_capacity(column: str) -> int | None:
+        return own_sum({r["mof_div_code"]: int(r[column]) for r in capacity}, own)
+
     return DebtPosition(
-        limit=limit,
-        balance={t: issued[t] - repaid[t] for t in limit},
-        capacity=int(cap[1]) if has_capacity else None,
-        gdp=int(cap[2]) if has_capacity else None,
+        limit={t: own_sum(by_region, own) for t, by_region in limits.items()},
+        balance={t: issued[t] - repaid[t] for t in issued},
+        capacity=own_capacity("comprehensive_capacity"),
+        gdp=own_capacity("gdp"),
+        general_expenditure=own_capacity("general_expenditure"),
+        fund_expenditure=own_capacity("fund_expenditure"),
     )

@@ -4,7 +4,7 @@ lookups of the dimension tables, so they take no Scope."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from sqlalchemy import Engine, select, union
 
@@ -82,18 +82,28 @@ def validate_scope(engine: Engine, scope: Scope) -> None:
             raise QueryError(name, f"未知代码 / unknown code: {value!r}")
 
 
-def population(engine: Engine, mof_div: str | None) -> int | None:
-    """Σ POPULATION over the region and every region below it (None: all
-    regions); None when no region of them has a population."""
-    h = hierarchies(engine)
-    if mof_div is None:
-        codes: Iterable[str] = h.region.parent
-    elif mof_div in h.region:
-        codes = h.region.descendants(mof_div)
-    else:
+def own_regions(engine: Engine, mof_div: str | None) -> list[str]:
+    """The regions whose own rows give a figure that a region reports for
+    itself as a whole (SPEC §2: POPULATION, fiscal_capacity, debt_limit): the
+    region itself, never the regions below it; for all regions (None) the
+    roots of the region tree."""
+    return [mof_div] if mof_div is not None else hierarchies(engine).region.roots()
+
+
+def own_sum(values: Mapping[str, int | None], regions: Iterable[str]) -> int | None:
+    """Σ of the regions' own values; None when any of them (or all, being
+    none) has no value, since a partial sum would pass for the whole."""
+    known = [values.get(c) for c in regions]
+    if not known or None in known:
         return None
-    known = [h.population[c] for c in codes if h.population.get(c) is not None]
-    return sum(known) if known else None
+    return sum(known)
+
+
+def population(engine: Engine, mof_div: str | None) -> int | None:
+    """The region's own POPULATION, which already counts the regions below it
+    (None: all regions, the roots' own populations summed); None when the
+    region, or any root, reports no population."""
+    return own_sum(hierarchies(engine).population, own_regions(engine, mof_div))
 
 
 def region_options(engine: Engine) -> list[tuple[str, str, int]]:
