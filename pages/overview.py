@@ -58,10 +58,10 @@ def revenue_tile(row, tax_share: float | None, tp: float, href: str | None):
         href=href, tile_id="kpi-revenue")
 
 
-def expenditure_tile(row, tp: float, href: str | None):
+def expenditure_tile(row, budget_name: str, tp: float, href: str | None):
     number, unit = money_figure(row.paid)
     return kpi_tile(
-        "预算支出", number, unit, level=row.level, show_level=row.level is not None,
+        f"{budget_name}支出", number, unit, level=row.level, show_level=row.level is not None,
         rate=row.rate, time_progress=tp,
         sub=[html.Div(["已下达指标 ", html.Strong(fmt.money(row.budget)),
                        f" · 执行率 {fmt.pct(row.rate)}"]),
@@ -149,11 +149,13 @@ def _fresh_badge(r: q.Freshness):
 
 
 def tiles(f: Scope, params: dict[str, str]) -> list:
-    scope = Scope(as_of=f.as_of, year=f.year, mof_div=f.mof_div, fund_type=f.fund_type)
-    revenue_scope = scope.replace(fund_type=f.fund_type or "1")
-    (revenue,) = cached_call(budgets, revenue_scope)
-    classes = cached_call(revenue_by_class, revenue_scope)
-    spent = cached_call(execution_total, scope)
+    # Revenue and expenditure tiles cover one budget (the general budget unless
+    # the filter names another): summed over all four, a transfer from one
+    # budget into another would count twice.
+    budget = Scope(as_of=f.as_of, year=f.year, mof_div=f.mof_div, fund_type=f.fund_type or "1")
+    (revenue,) = cached_call(budgets, budget)
+    classes = cached_call(revenue_by_class, budget)
+    spent = cached_call(execution_total, budget)
     tp = time_progress(f.as_of)
     area = Scope(as_of=f.as_of, mof_div=f.mof_div)
     direct = cached_call(q.direct_funds, area)
@@ -161,9 +163,9 @@ def tiles(f: Scope, params: dict[str, str]) -> list:
     soe = cached_call(q.soe_totals, area)
     fresh = cached_call(q.freshness, area)
     return [
-        revenue_tile(revenue, tax_share(classes) if revenue_scope.fund_type == "1" else None, tp,
+        revenue_tile(revenue, tax_share(classes) if budget.fund_type == "1" else None, tp,
                      drill_href("revenue", params)),
-        expenditure_tile(spent, tp, drill_href("execution", params)),
+        expenditure_tile(spent, revenue.name, tp, drill_href("execution", params)),
         direct_tile(direct, drill_href("direct", params)),
         debt_tile(debt, drill_href("debt", params)),
         soe_tile(soe, drill_href("assets", params)),

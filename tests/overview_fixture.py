@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from data import schema as s
 from data.db import bump_data_version
@@ -157,9 +157,22 @@ def load(engine) -> None:
             dict(agency_code=A3, period="2025-09", asset_class="HOUSE", quantity=1,
                  original_value=Y(10), net_value=Y(5), idle_value=None, rented_value=None),
         ])
-        p = s.payment
-        dims = [p.c[c] for c in AGG_DIMENSIONS]
-        conn.execute(insert(s.agg_payment_month).from_select(
-            [*AGG_DIMENSIONS, "amount", "n_payments"],
-            select(*dims, func.sum(p.c.amount), func.count()).group_by(*dims)))
+        _rebuild_aggregate(conn)
+        bump_data_version(conn)
+
+
+def _rebuild_aggregate(conn) -> None:
+    p = s.payment
+    dims = [p.c[c] for c in AGG_DIMENSIONS]
+    conn.execute(delete(s.agg_payment_month))
+    conn.execute(insert(s.agg_payment_month).from_select(
+        [*AGG_DIMENSIONS, "amount", "n_payments"],
+        select(*dims, func.sum(p.c.amount), func.count()).group_by(*dims)))
+
+
+def add_payments(engine, rows: list[dict]) -> None:
+    """More payments (rows as `_payment` makes them), the aggregate rebuilt."""
+    with engine.begin() as conn:
+        conn.execute(insert(s.payment), rows)
+        _rebuild_aggregate(conn)
         bump_data_version(conn)

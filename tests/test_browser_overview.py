@@ -31,7 +31,8 @@ def test_overview_tiles_match_the_store(live_server, page, browser_store):
     page.goto(f"{live_server}/?mof_div={region}&as_of={as_of.isoformat()}")
     page.wait_for_selector("#kpi-freshness", timeout=30_000)
 
-    spent = execution_total(engine, Scope(as_of=as_of, mof_div=region))
+    # both tiles cover the general budget (fund type 1)
+    spent = execution_total(engine, Scope(as_of=as_of, mof_div=region, fund_type="1"))
     assert _figure(page, "kpi-expenditure") == money_figure(spent.paid)[0]
     (revenue,) = budgets(engine, Scope(as_of=as_of, mof_div=region, fund_type="1"))
     assert _figure(page, "kpi-revenue") == money_figure(revenue.revenue)[0]

@@ -16,7 +16,7 @@ from data import query as q
 from data import schema as s
 from data.db import bump_data_version
 from data.query import Scope
-from tests.overview_fixture import C, D, T1, T2, X, Y, _soe
+from tests.overview_fixture import A1, C, D, T1, T2, X, Y, _payment, _soe, add_payments
 from tests.test_overview import _find, _texts, app_on, store  # noqa: F401 (fixtures)
 
 
@@ -149,3 +149,26 @@ def test_debt_tile_shows_own_limits_and_missing_ones(app_on):
     township = _tile(app_on, T1, "kpi-debt")
     assert township.count("未报送限额") == 1 and f"限额 {fmt.money(Y(1_000_000))}" in township
     assert _tile(app_on, T2, "kpi-debt").count("未报送限额") == 2
+
+
+# -- which budget a tile covers ------------------------------------------------------
+
+def test_expenditure_tile_covers_the_general_budget_like_the_revenue_tile(app_on):
+    """A transfer from the general budget into the social-insurance fund is
+    paid twice (once from each budget); the expenditure tile beside the
+    general-budget revenue tile must count the general budget only, and say so."""
+    from data.db import get_engine
+
+    add_payments(get_engine(), [{**_payment("P-SI", C, A1, 300_000, date(2025, 8, 1)),
+                                 "fund_type_code": "4", "payee_acct_name": "社保基金"}])
+    page = sys.modules["pages.overview"]
+    tile = _texts(_find(page.layout(as_of=D.isoformat(), mof_div=C), "kpi-expenditure"))
+    # general budget only: P1 + P2 + P3 + P5 = 450,000 yuan = 45.00 万元 (all four: 75.00)
+    assert "45.00" in tile and "75.00" not in tile
+    assert "一般公共预算支出" in tile
+    revenue = _texts(_find(page.layout(as_of=D.isoformat(), mof_div=C), "kpi-revenue"))
+    assert "一般公共预算收入" in revenue
+    # with the fund filter on the social-insurance budget, both tiles follow it
+    tile = _texts(_find(page.layout(as_of=D.isoformat(), mof_div=C, fund_type="4"),
+                        "kpi-expenditure"))
+    assert "30.00" in tile and "社会保险基金预算支出" in tile
