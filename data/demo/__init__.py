@@ -11,6 +11,8 @@ and docs/demo.md.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -128,25 +130,40 @@ def _write_files(out_dir: Path, sc: Scale, seed: int, as_of: date,
     out_dir.mkdir(parents=True, exist_ok=True)
     outs = {name: CsvOut(out_dir, name, header) for name, header in HEADERS.items()}
     county_pop: list[tuple[str, str, int]] = []
-    outs["mof_div"].write((cat.PROVINCE[0], cat.PROVINCE[1], "", 1, ""))
-    outs["mof_div"].write((cat.CITY[0], cat.CITY[1], cat.PROVINCE[0], 2, ""))
+    # The province and the city report for themselves as a whole: their own
+    # rows hold the sums of their counties' (SPEC §2 reads a region's own row).
+    limits: Counter = Counter()
+    capacity: dict[int, list[int]] = {}
     for index, code, name in counties:
         cp, extra = plan_county(sc, seed, as_of, index, code, name)
         _write_county(outs, cp, extra, seed)
         county_pop.append((code, name, sum(p for _c, _n, p in cp.townships)))
+        for y, kind, limit in extra["debt"]["limits"]:
+            limits[(y, kind)] += limit
+        for y, *figures in extra["debt"]["capacity"]:
+            capacity[y] = [a + b for a, b in zip(capacity.get(y, [0] * 4), figures)]
+    for region in (cat.PROVINCE[0], cat.CITY[0]):
+        for (y, kind), limit in sorted(limits.items()):
+            outs["debt_limit"].write((y, region, kind, yuan(limit)))
+        for y, figures in sorted(capacity.items()):
+            outs["fiscal_capacity"].write((y, region, *(yuan(v) for v in figures)))
     paths = [out.close() for out in outs.values()]
-    _prepend_counties(out_dir / "mof_div.csv", county_pop)
+    _prepend_regions(out_dir / "mof_div.csv", county_pop)
     shutil.copyfile(Path(__file__).resolve().parent.parent / "classification.csv",
                     out_dir / "classification.csv")
     return sorted(paths + [out_dir / "classification.csv"])
 
 
-def _prepend_counties(path: Path, county_pop) -> None:
-    """County rows carry the population of their townships, known only after
-    planning them; the file is small, so it is rewritten once."""
+def _prepend_regions(path: Path, county_pop) -> None:
+    """The province, city and county rows carry the population below them,
+    known only after planning the counties; the file is small, so it is
+    rewritten once with them first."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    total = sum(pop for _code, _name, pop in county_pop)
+    top = [f"{cat.PROVINCE[0]},{cat.PROVINCE[1]},,1,{total}\n",
+           f"{cat.CITY[0]},{cat.CITY[1]},{cat.PROVINCE[0]},2,{total}\n"]
     county_lines = [f"{code},{name},{cat.CITY[0]},3,{pop}\n" for code, name, pop in county_pop]
-    path.write_text("".join(lines[:3] + county_lines + lines[3:]), encoding="utf-8")
+    path.write_text("".join(lines[:1] + top + county_lines + lines[1:]), encoding="utf-8")
 
 
 def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: int) -> None:
