@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -369,4 +370,72 @@ audit_log = Table(
     Column("username", String(64)),
     Column("action", String(32), nullable=False),  # sign_in, import, export, ...
     Column("detail", Text),
+)
+
+# -- warning rules (data/rules): settings, their history, evaluations, results ----
+
+rule_setting = Table(
+    "rule_setting",
+    metadata,
+    Column("rule", String(32), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("thresholds", Text, nullable=False),  # JSON {key: value as text}
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(64)),
+)
+
+rule_setting_change = Table(
+    "rule_setting_change",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(32), nullable=False),
+    Column("field", String(64), nullable=False),  # "enabled" or a threshold key
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("username", String(64)),
+    Column("changed_at", DateTime, nullable=False),
+    Index(None, "rule"),
+)
+
+rule_run = Table(
+    "rule_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("as_of", Date, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("data_version", Integer, nullable=False),
+    Column("seconds", Numeric(10, 3), nullable=False),
+)
+
+rule_run_count = Table(
+    "rule_run_count",
+    metadata,
+    Column("run_id", Integer, ForeignKey("rule_run.id"), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("n", Integer, nullable=False),
+    PrimaryKeyConstraint("run_id", "rule", "level"),
+)
+
+rule_result = Table(
+    "rule_result",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(32), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("entity_code", String(255), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("value", Numeric(24, 6)),
+    Column("threshold", Numeric(24, 6)),
+    Column("message", Text, nullable=False),
+    Column("mof_div_code", Code),
+    Column("agency_code", Code),
+    Column("dept_code", Code),
+    Column("name", Text, nullable=False),
+    Column("first_seen", Date, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("resolved_on", Date),
+    Column("run_id", Integer, ForeignKey("rule_run.id"), nullable=False),
+    UniqueConstraint("rule", "entity_code"),
 )

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import insert
 
 from data import schema as s
 from data.db import bump_data_version
-from data.importer.writer import AGG_DIMENSIONS
+from tests.querycheck import build_aggregate
 
 D = date(2025, 9, 30)
 C, T1, T2, X = "330402", "33040201", "33040202", "330411"
@@ -157,22 +157,13 @@ def load(engine) -> None:
             dict(agency_code=A3, period="2025-09", asset_class="HOUSE", quantity=1,
                  original_value=Y(10), net_value=Y(5), idle_value=None, rented_value=None),
         ])
-        _rebuild_aggregate(conn)
+        build_aggregate(conn)
         bump_data_version(conn)
-
-
-def _rebuild_aggregate(conn) -> None:
-    p = s.payment
-    dims = [p.c[c] for c in AGG_DIMENSIONS]
-    conn.execute(delete(s.agg_payment_month))
-    conn.execute(insert(s.agg_payment_month).from_select(
-        [*AGG_DIMENSIONS, "amount", "n_payments"],
-        select(*dims, func.sum(p.c.amount), func.count()).group_by(*dims)))
 
 
 def add_payments(engine, rows: list[dict]) -> None:
     """More payments (rows as `_payment` makes them), the aggregate rebuilt."""
     with engine.begin() as conn:
         conn.execute(insert(s.payment), rows)
-        _rebuild_aggregate(conn)
+        build_aggregate(conn)
         bump_data_version(conn)

@@ -213,14 +213,15 @@ def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: in
 
 
 def load_demo(engine, scale: str = "small", seed: int = 2025, as_of: date = DEFAULT_AS_OF,
-              workdir: Path | None = None):
+              workdir: Path | None = None, evaluate_rules: bool = True):
     """Write the demo files and import them all through the importer (one
-    transaction). Returns the importer's ImportReport."""
+    transaction), then (unless evaluate_rules=False) run the warning rules.
+    Returns the importer's ImportReport."""
     from data.importer import import_files
 
     if workdir is not None:
         paths = write_demo_files(Path(workdir), scale, seed, as_of)
-        return import_files(engine, paths, username="demo")
+        return import_files(engine, paths, username="demo", evaluate_rules=evaluate_rules)
     with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
         paths = write_demo_files(Path(tmp), scale, seed, as_of)
-        return import_files(engine, paths, username="demo")
+        return import_files(engine, paths, username="demo", evaluate_rules=evaluate_rules)

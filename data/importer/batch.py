@@ -2,6 +2,7 @@
 transaction, all or nothing."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
@@ -15,10 +16,13 @@ from data.importer.errors import FileErrors, FileReport, ImportRejected, ImportR
 from data.importer.readers import FileProblem, Source, open_sources
 from data.importer.validate import check_source, load_refs
 from data.importer.writer import StoreWriter
+from data.rules import run as run_rules
 
 CHUNK_ROWS = 5000
 SQLITE_CACHE_KIB = 48 * 1024
 SQLITE_AGGREGATE_CACHE_KIB = 8 * 1024
+
+log = logging.getLogger(__name__)
 
 
 class _Rejected(Exception):
@@ -26,10 +30,14 @@ class _Rejected(Exception):
 
 
 def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str | None = None,
-                 username: str | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+                 username: str | None = None, chunk_rows: int = CHUNK_ROWS,
+                 evaluate_rules: bool = True) -> ImportReport:
     """Import all files as one transaction. Raises ImportRejected, with every
     error of every file (capped per file), when any file has an error; then
-    nothing at all is written."""
+    nothing at all is written. After the commit the warning rules run as of
+    the store's data date (skip with evaluate_rules=False, e.g. between the
+    batches of a larger load); their failure is reported, never undoes the
+    import."""
     started = datetime.now()
     sources: list[Source] = []
     file_errors: list[FileErrors] = []
@@ -76,7 +84,18 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size = -2000")
                 conn.commit()
-    return ImportReport(batch_id=batch_id, files=reports, data_version=version)
+    report = ImportReport(batch_id=batch_id, files=reports, data_version=version)
+    if evaluate_rules:
+        _evaluate_rules(engine, report)
+    return report
+
+
+def _evaluate_rules(engine: Engine, report: ImportReport) -> None:
+    try:
+        report.rules = run_rules(engine)
+    except Exception as err:  # the import is committed; a rule failure must not look like its failure
+        log.exception("rule evaluation failed after import batch %s", report.batch_id)
+        report.rules_error = f"{type(err).__name__}: {err}"
 
 
 def _rejection(file_errors: list[FileErrors]) -> ImportRejected:

@@ -4,6 +4,10 @@ shaped `file:line:COLUMN: 中文 / English: "value"` (the header is line 1)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data.rules import RunSummary
 
 MAX_ERRORS_PER_FILE = 200
 _MAX_VALUE_CHARS = 80
@@ -46,6 +50,8 @@ class ImportReport:
     batch_id: int
     files: list[FileReport]
     data_version: int
+    rules: RunSummary | None = None  # the rule evaluation run after the import
+    rules_error: str | None = None   # why that evaluation failed (the import stands)
 
     @property
     def total_rows(self) -> int:
@@ -56,7 +62,15 @@ class ImportReport:
         for f in self.files:
             out.append(f"{f.name}: {f.dataset} {f.rows:,} rows")
             out.extend(w.format() for w in f.warnings)
+        if self.rules_error:
+            out.append(f"规则评估失败 / rule evaluation failed: {self.rules_error}")
         return out
+
+    def rules_line(self) -> str | None:
+        """The rule evaluation's one-line summary, when one ran on data."""
+        if self.rules is None or self.rules.as_of is None:
+            return None
+        return self.rules.headline()
 
 
 class ImportRejected(Exception):
