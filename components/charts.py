@@ -11,6 +11,7 @@ Clickable charts put the URL of the next drill state in each point's
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -339,3 +340,53 @@ def share_donut(names: Sequence[str], values_fen: Sequence[int], *, title: str, 
     if not items:
         _empty(fig, dark)
     return _finish(fig, title=title, subtitle=f"单位：{unit}", note=note, dark=dark, height=520)
+
+
+def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, title: str,
+                 subtitle: str | None, note: str, hrefs: Sequence[str | None] | None = None,
+                 dark: bool = False) -> go.Figure:
+    """Horizontal bars of breach counts per row (first row on top), stacked
+    by level worst first; every segment says its level in words."""
+    n = len(names)
+    fig = go.Figure()
+    for key in ("red", "orange", "yellow"):
+        values = list(counts.get(key, [0] * n))
+        lv = LEVELS[key]
+        fig.add_trace(go.Bar(
+            x=values, y=list(range(n)), orientation="h", name=f"{LEVEL_MARK[key]}{lv.label}",
+            marker=dict(color=lv.color, line=dict(color="#1B1F24", width=1)),
+            text=[f"{lv.label} {v}" if v else "" for v in values], textposition="inside",
+            insidetextanchor="start", textfont=dict(color=lv.text_color, size=16),
+            hovertext=[f"{names[i]}：{lv.label} {v} 项" for i, v in enumerate(values)],
+            hovertemplate="%{hovertext}<br>点击只看这条规则<extra></extra>",
+            customdata=list(hrefs) if hrefs is not None else None, width=0.7))
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
+    fig.update_yaxes(tickvals=list(range(n)), ticktext=[short(x, 14) for x in names],
+                     autorange="reversed", showgrid=False, ticks="", ticklabelstandoff=8)
+    peak = max((sum(c[i] for c in counts.values()) for i in range(n)), default=0)
+    fig.update_xaxes(title=dict(text="预警数（项）"), rangemode="tozero", tickformat=",d",
+                     tick0=0, dtick=max(1, math.ceil(peak / 8)))
+    if n == 0:
+        _empty(fig, dark)
+    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
+                   height=max(380, 230 + BAR_PX * n))
+
+
+def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title: str,
+                subtitle: str | None, note: str, dark: bool = False) -> go.Figure:
+    """Open breaches at each evaluation date, one line per level, each line
+    named by its level in words and marked with its own symbol."""
+    symbols = {"red": "x", "orange": "triangle-up", "yellow": "circle"}
+    fig = go.Figure()
+    for key in ("red", "orange", "yellow"):
+        lv = LEVELS[key]
+        fig.add_trace(go.Scatter(
+            x=list(dates), y=list(counts.get(key, [0] * len(dates))), mode="lines+markers",
+            name=f"{LEVEL_MARK[key]}{lv.label}", line=dict(color=lv.color, width=4),
+            marker=dict(symbol=symbols[key], size=12, line=dict(color="#1B1F24", width=1)),
+            hovertemplate=f"%{{x|%Y年%-m月%-d日}} {lv.label} %{{y}} 项<extra></extra>"))
+    fig.update_xaxes(tickformat="%Y年%-m月%-d日")
+    fig.update_yaxes(title=dict(text="未解除的预警（项）"), rangemode="tozero", tickformat=",d")
+    if not dates:
+        _empty(fig, dark)
+    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark, height=520)

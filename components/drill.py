@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, callback, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from components import urlstate
 from data.hierarchy import Names
 from data.query import Scope
@@ -267,3 +267,36 @@ def unit_href(names: Names, state: PageState, dim: str, code: str, **keep: str |
         agency = names.agency_of.get(code)
         chain = {"dept": names.dept_of.get(agency, agency), "agency": agency, "project": code}
     return state.link(**{**keep, **chain, "q": None})
+
+
+# -- a dropdown whose choice is a URL --------------------------------------------------------
+
+SELECT = "url-select"
+SELECT_BASE = "url-select-base"
+
+
+def url_select(name: str, label: str, options: Sequence[tuple[str, str]], value: str | None,
+               base: str, key: str, placeholder: str) -> html.Label:
+    """A dropdown that navigates: choosing writes `key` into the URL `base`
+    (clearing removes it), so the choice is a state in the history."""
+    return html.Label([
+        html.Span(label, className="drill-switch-label"),
+        nav(f"select-{name}"),
+        dcc.Store(id={"type": SELECT_BASE, "name": f"select-{name}"}, data={"base": base, "key": key}),
+        dcc.Dropdown(id={"type": SELECT, "name": f"select-{name}"}, value=value, clearable=True,
+                     options=[{"label": text, "value": code} for code, text in options],
+                     placeholder=placeholder, className="url-select"),
+    ], className="drill-select", id=f"select-{name}")
+
+
+@callback(Output({"type": NAV, "name": MATCH}, "href", allow_duplicate=True),
+          Input({"type": SELECT, "name": MATCH}, "value"),
+          State({"type": SELECT_BASE, "name": MATCH}, "data"), prevent_initial_call=True)
+def follow_select(value: str | None, spec: dict | None):
+    if not spec:
+        return no_update
+    path, _, search = spec["base"].partition("?")
+    params = urlstate.parse(search)
+    if (value or None) == params.get(spec["key"]):
+        return no_update
+    return urlstate.link(path, params, **{spec["key"]: value or None})

@@ -64,3 +64,18 @@ def in_unit(fen: int | None, unit: str) -> float | None:
         return None
     divisor = {"亿元": FEN_PER_YI, "万元": FEN_PER_WAN, "元": 100}[unit]
     return fen / divisor
+
+
+def measure(value, unit: str | None) -> str:
+    """A rule's figure in its unit (yuan, ratio, pp, days) as people read it."""
+    if value is None:
+        return "—"
+    if unit == "yuan":
+        return money(int(round(float(value) * 100)), "auto" if abs(value) >= 10_000 else "元")
+    if unit == "ratio":
+        return pct(float(value))
+    if unit == "pp":
+        return pp(float(value))
+    if unit == "days":
+        return f"{int(value)} 天"
+    return str(value)

@@ -43,3 +43,11 @@ def badge(key: str | None, text: str | None = None) -> html.Span:
         style={"backgroundColor": lv.color, "color": lv.text_color},
         title=lv.label_en,
     )
+
+
+MARK = {"red": "▲", "orange": "▲", "yellow": "▲", "green": "●", None: "○"}
+
+
+def text(key: str | None) -> str:
+    """`▲严重`: the level as a mark and a word, for tables and bar labels."""
+    return f"{MARK[key]}{LEVELS[key].label}"

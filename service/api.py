@@ -171,3 +171,43 @@ def execution():
                   "gap_pp": None if r.gap_pp is None else round(r.gap_pp, 4),
                   "level": r.level} for r in rows],
     })
+
+
+# -- warnings (SPEC §3.2) ------------------------------------------------------------
+
+LEVEL_KEYS = ("green", "yellow", "orange", "red")
+
+
+def _json_number(value: Decimal | None, unit: str | None) -> float | int | None:
+    """A breach figure in its unit: yuan with 2 decimals, days whole, ratios and
+    percentage points as computed (6 decimals)."""
+    if value is None:
+        return None
+    if unit == "yuan":
+        return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if unit == "days":
+        return int(value)
+    return float(value)
+
+
+@api.get("/warnings")
+@require_token
+def warnings():
+    """Every breach as of D (default: the latest data date), optionally of one
+    rule or level; `problem_id` names the open problem holding it."""
+    from data.rules import RULES
+    from service import view
+
+    rule = arg_choice("rule", tuple(RULES))
+    level = arg_choice("level", LEVEL_KEYS)
+    as_of = arg_date("as_of", default=view.default_as_of())
+    rows = [b for b in view.breaches(as_of)
+            if (rule is None or b.rule == rule) and (level is None or b.level == level)]
+    return jsonify({
+        "as_of": as_of.isoformat(),
+        "rows": [{"rule": b.rule, "level": b.level, "entity_type": b.entity_type,
+                  "entity_code": b.entity_code,
+                  "value": _json_number(b.value, RULES[b.rule].value_unit),
+                  "threshold": _json_number(b.threshold, RULES[b.rule].value_unit),
+                  "message": b.message, "problem_id": None} for b in rows],
+    })

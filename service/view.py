@@ -10,6 +10,7 @@ from components import urlstate
 from components.drill import PageState, clean
 from data.hierarchy import Names, names_of
 from data.status import data_as_of
+from data.db import get_engine
 from service.cache import cached_call
 
 
@@ -47,3 +48,59 @@ def page_state(path: str, params: dict[str, Any]) -> PageState:
         f = f.replace(mof_div=None)
         p.pop("mof_div", None)
     return PageState(path=path, params=p, filters=f, kiosk=p.get("kiosk") == "1", notices=notices)
+
+
+# -- warning rules -----------------------------------------------------------------------
+
+def breaches(as_of: date) -> list:
+    """Every breach as of D (data.rules.breaches_at), cached by data version and D."""
+    from data.rules import breaches_at
+
+    return cached_call(breaches_at, as_of)
+
+
+def evaluated(as_of: date) -> bool:
+    """Whether the breaches at D are a stored evaluation (else computed on request)."""
+    from data.rules import is_stored
+
+    return is_stored(get_engine(), as_of)
+
+
+def run_history() -> list:
+    from data.rules import run_history as history
+
+    return history(get_engine())
+
+
+def rule_settings() -> dict:
+    from data.rules import load_settings
+
+    return cached_call(load_settings)
+
+
+def rule_setting_history(rule_id: str) -> list[dict]:
+    from data.rules import setting_history
+
+    return setting_history(get_engine(), rule_id)
+
+
+def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: bool,
+                        thresholds: dict[str, str]):
+    """Change a rule's setting as a staff or admin account (checked by
+    password), then evaluate the rules again so every page shows the new
+    levels. Raises PermissionError or SettingError; returns the run summary."""
+    from data.accounts import audit, check_password
+    from data.rules import change_setting, run
+
+    engine = get_engine()
+    user = check_password(engine, username.strip(), password) if username.strip() else None
+    if user is None or user["role"] not in ("staff", "admin"):
+        raise PermissionError("需要工作人员或管理员账号和正确的密码 / a staff or admin account "
+                              "and its password are required")
+    new = change_setting(engine, rule_id, username=user["username"], enabled=enabled,
+                         thresholds=thresholds)
+    with engine.begin() as conn:
+        audit(conn, user["username"], "rule_setting",
+              f"{rule_id} enabled={new.enabled} "
+              + " ".join(f"{k}={v}" for k, v in new.thresholds.items()))
+    return run(engine)

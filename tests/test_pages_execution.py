@@ -39,6 +39,8 @@ def walk(node):
     if isinstance(children, (list, tuple)):
         for c in children:
             yield from walk(c)
+    elif isinstance(children, str):
+        yield children
     elif children is not None and hasattr(children, "to_plotly_json"):
         yield from walk(children)
 

@@ -9,6 +9,7 @@ Pure Python over SQLAlchemy Core: every rule is a set-based evaluation (SQL
 GROUP BY or SELECT ... WHERE), never a loop over payments.
 """
 from data.rules.breach import Breach
+from data.rules.current import breaches_at, is_stored
 from data.rules.engine import band, evaluate
 from data.rules.grading import LEVEL_ORDER, LEVELS
 from data.rules.registry import RULES, Rule, Threshold
@@ -18,6 +19,6 @@ from data.rules.store import (RunRecord, RunSummary, StoredBreach, latest_run, r
                               stored_breaches)
 
 __all__ = ["Breach", "LEVELS", "LEVEL_ORDER", "RULES", "Rule", "RuleSetting", "RunRecord",
-           "RunSummary", "SettingError", "StoredBreach", "Threshold", "band", "change_setting",
-           "evaluate", "latest_run", "load_settings", "run", "run_history", "setting_history",
+           "RunSummary", "SettingError", "StoredBreach", "Threshold", "band", "breaches_at", "change_setting",
+           "evaluate", "is_stored", "latest_run", "load_settings", "run", "run_history", "setting_history",
            "stored_breaches"]

@@ -3,6 +3,7 @@ in messages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from data.rules.grading import LEVEL_ZH, to_decimal
@@ -27,6 +28,7 @@ class Breach:
     agency: str | None
     dept: str | None
     name: str
+    first_seen: date | None = None  # when a stored breach was first seen (its current episode)
 
 
 def yuan(fen: int) -> str:

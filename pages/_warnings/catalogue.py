@@ -1,0 +1,137 @@
+"""规则与阈值: every rule with its explanation, basis and the thresholds in
+force; for one rule (`rule` in the URL) its settings form and their history.
+A change needs a staff or admin account's password and is recorded with the
+account's name; the rules are evaluated again at once."""
+from __future__ import annotations
+
+from collections import Counter
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+
+from components import drill, levels
+from data.rules import RULES, SettingError
+from pages._warnings.breaches import AREAS
+from service import view
+
+ENTITY_ZH = {"agency": "预算单位", "project": "项目", "quota": "预算指标", "payment": "支付凭证",
+             "mof_div": "区划", "direct_fund_region": "直达资金×区划",
+             "region_debt_type": "区划×债务类型", "debt_service": "还本付息计划",
+             "bond_project": "专项债项目", "enterprise": "企业", "dataset_region": "数据集×区划"}
+FORM = "rule-form"
+
+
+def _catalogue(state: drill.PageState, settings, counts) -> html.Table:
+    """Every rule as a row people read (and print): what it judges, the
+    standard with the thresholds in force, why it matters and its basis."""
+    head = ("规则", "领域 · 对象", "判定标准（当前阈值）", "这是什么、为什么重要", "依据", "状态",
+            "当前预警")
+    rows = []
+    for rid, rule in RULES.items():
+        setting = settings[rid]
+        n = counts.get(rid, 0)
+        rows.append(html.Tr([
+            html.Td([dcc.Link(rule.name_zh, href=state.link(rule=rid), className="rule-link"),
+                     html.Div(rid, className="rule-id")]),
+            html.Td([AREAS.get(rule.area, rule.area), html.Br(),
+                     ENTITY_ZH.get(rule.entity_type, rule.entity_type)]),
+            html.Td(rule.formula(setting.thresholds)),
+            html.Td(rule.explain_zh),
+            html.Td(rule.basis),
+            html.Td("启用" if setting.enabled else "已停用"),
+            html.Td(dcc.Link(str(n), href=state.link(tab=None, rule=rid),
+                             title="查看这条规则的当前预警") if n else "0", className="num"),
+        ], id=f"rule-row-{rid}", className="rule-row" + ("" if setting.enabled else " rule-off")))
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                      className="table rule-catalogue", id="rule-catalogue")
+
+
+UNIT_HINT = {"pp": "个百分点", "ratio": "比例，如 0.7 即 70%", "yuan": "元", "days": "天",
+             "text": "文字"}
+
+
+def _form(rid: str, setting) -> html.Div:
+    rule = RULES[rid]
+    fields = [dbc.Row([
+        dbc.Label(f"{t.label_zh}（{UNIT_HINT[t.unit]}）",
+                  html_for=f"threshold-{t.key}", width=6),
+        dbc.Col(dbc.Input(id={"type": "rule-threshold", "key": t.key},
+                          value=str(setting.thresholds[t.key]), type="text",
+                          className="rule-threshold"), width=6),
+    ], className="mb-2") for t in rule.thresholds]
+    return html.Div([
+        html.H3(f"{rule.name_zh}（{rid}）", className="section-title"),
+        html.P(rule.explain_zh, className="rule-explain"),
+        html.P(["依据：", rule.basis], className="rule-basis"),
+        html.P(["判定标准：", rule.formula(setting.thresholds)], className="rule-formula",
+               id="rule-formula"),
+        dcc.Store(id="rule-form-rule", data=rid),
+        dbc.Form([
+            *fields,
+            dbc.Checklist(id="rule-enabled", options=[{"label": "启用这条规则", "value": "on"}],
+                          value=["on"] if setting.enabled else [], switch=True, className="mb-3"),
+            dbc.Row([
+                dbc.Col(dbc.Input(id="rule-user", placeholder="工作人员账号", autocomplete="username"),
+                        md=4),
+                dbc.Col(dbc.Input(id="rule-password", type="password", placeholder="密码",
+                                  autocomplete="current-password"), md=4),
+                dbc.Col(dbc.Button("保存并重新评估", id="rule-save", color="primary"), md=4),
+            ], className="g-2"),
+        ], className="rule-form no-print", id=FORM),
+        html.Div(id="rule-result", role="status", **{"aria-live": "polite"}),
+        html.H3("修改记录", className="section-title"),
+        html.Div(_history(rid), id="rule-history"),
+    ], className="rule-detail")
+
+
+def _history(rid: str):
+    rows = view.rule_setting_history(rid)
+    if not rows:
+        return html.P("这条规则的阈值从未修改，使用默认值。", className="drill-empty")
+    return html.Table([
+        html.Thead(html.Tr([html.Th(h) for h in ("时间", "修改人", "项目", "原值", "新值")])),
+        html.Tbody([html.Tr([html.Td(str(r["changed_at"])[:19]), html.Td(r["username"] or "—"),
+                             html.Td(r["field"]), html.Td(r["old_value"] or "—"),
+                             html.Td(r["new_value"] or "—")]) for r in rows]),
+    ], className="table table-sm rule-history")
+
+
+@callback(Output("rule-result", "children"), Output("rule-history", "children"),
+          Output("rule-formula", "children"),
+          Input("rule-save", "n_clicks"),
+          State({"type": "rule-threshold", "key": ALL}, "value"),
+          State({"type": "rule-threshold", "key": ALL}, "id"),
+          State("rule-enabled", "value"), State("rule-user", "value"),
+          State("rule-password", "value"), State("rule-form-rule", "data"),
+          prevent_initial_call=True)
+def save(_clicks, values, ids, enabled, user, password, rid):
+    if not rid or rid not in RULES:
+        return no_update, no_update, no_update
+    thresholds = {i["key"]: v for i, v in zip(ids, values)}
+    try:
+        summary = view.change_rule_setting(user or "", password or "", rid,
+                                           enabled="on" in (enabled or []), thresholds=thresholds)
+    except (SettingError, PermissionError) as err:
+        return dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"), str(err)],
+                         color="danger"), no_update, no_update
+    setting = view.rule_settings()[rid]
+    total = sum(sum(c.values()) for c in summary.counts.values())
+    return (dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"),
+                       f"已保存，并按新阈值重新评估：共 {total} 项预警。"], color="success"),
+            _history(rid), ["判定标准：", RULES[rid].formula(setting.thresholds)])
+
+
+def section(state: drill.PageState) -> tuple[list, list[str]]:
+    settings = view.rule_settings()
+    counts = Counter(b.rule for b in view.breaches(state.filters.as_of))
+    rid = state.get("rule")
+    detail = [_form(rid, settings[rid])] if rid in RULES else [
+        html.P("点击一条规则，查看说明、修改阈值或停用规则（需工作人员账号）。", className="drill-hint")]
+    return [
+        html.Div(["等级：", levels.badge("yellow"), "需要关注", levels.badge("orange"), "应当预警",
+                  levels.badge("red"), "情况严重"], className="warn-legend"),
+        *detail,
+        html.H3(f"规则目录（{len(RULES)} 条）：点击规则名称查看说明、修改阈值",
+                className="section-title"),
+        _catalogue(state, settings, counts),
+    ], []
