@@ -325,16 +325,20 @@ class Rules:
         return frame[ok(frame.MOF_DIV_CODE, lambda c: div in set(self.ancestors(c)))]
 
     def _direct(self, measure):
+        """Per fund and region: the amounts received more than 30 days before D
+        by the region and the regions below it (direct funds roll up); a
+        region is judged where that sum is positive."""
         out = {}
         df = self.f["direct_fund"]
-        df = df[df.FISCAL_YEAR == self.y]
-        for code, div, received, when in zip(df.DIRECT_FUND_CODE, df.MOF_DIV_CODE,
-                                             df.RECEIVED_AMOUNT, df.RECEIVED_DATE):
-            if (self.d - when).days <= 30 or received <= 0:
-                continue
-            hit = measure(code, div, received)
-            if hit:
-                out[f"{code}@{div}"] = hit
+        df = df[(df.FISCAL_YEAR == self.y) & df.RECEIVED_DATE.map(lambda w: (self.d - w).days > 30)]
+        for code, rows in df.groupby("DIRECT_FUND_CODE"):
+            own = rows.groupby("MOF_DIV_CODE").RECEIVED_AMOUNT.sum().to_dict()
+            for div, received in self.rollup(own).items():
+                if received <= 0 or div not in self.parent:
+                    continue
+                hit = measure(code, div, int(received))
+                if hit:
+                    out[f"{code}@{div}"] = hit
         return out
 
     def DIRECT_ALLOC_SLOW(self):

@@ -585,8 +585,10 @@ def test_tax_share_low(engine, tmp_path):
 # -- direct funds --------------------------------------------------------------------------------
 
 def test_direct_alloc_slow(engine, tmp_path):
-    # Allocated = quotas to D carrying the fund's code in the row's region and below.
-    # Rows of 2026 received 1,000,000 on 2026-06-01 (67 days before D) unless stated.
+    # Received = the fund's rows of 2026 past the 30 grace days in the region and
+    # below (direct funds roll up); allocated = quotas to D carrying the fund's
+    # code in the same regions. Rows received 1,000,000 on 2026-06-01 (67 days
+    # before D) unless stated.
     s = Data()
     june = date(2026, 6, 1)
     for code, allocated in (("FA1", 1_000_000), ("FA2", "999999.99"), ("FA3", 800_000),
@@ -599,10 +601,17 @@ def test_direct_alloc_slow(engine, tmp_path):
     s.direct_fund("FA7", 1_000_000, june)          # allocated in the townships:
     s.quota(600_000, agency="201", DIRECT_FUND_CODE="FA7")  # 600,000 + 400,000 → 100% → green
     s.quota(400_000, agency="301", DIRECT_FUND_CODE="FA7")
-    s.direct_fund("FA9", 1_000_000, june)          # county row: 1,000,000 allocated by the county
-    s.quota(1_000_000, DIRECT_FUND_CODE="FA9")     #   itself → green
+    s.direct_fund("FA9", 1_000_000, june)          # county: 1,000,000 + T1's 500,000 received,
+    s.quota(1_000_000, DIRECT_FUND_CODE="FA9")     #   1,000,000 + 500,000 allocated → green
     s.direct_fund("FA9", 500_000, june, div=T[1])  # T1's own row: nothing allocated in T1 → red
     s.quota(500_000, agency="301", DIRECT_FUND_CODE="FA9")  # (T2's quota is not under T1)
+    s.direct_fund("FA13", 1_000_000, june, div=T[1])  # rows only in the townships: the county
+    s.direct_fund("FA13", 1_000_000, june, div=T[2])  #   received 2,000,000 and allocated the
+    s.quota(1_000_000, agency="201", DIRECT_FUND_CODE="FA13")  # 1,000,000 of T1 → 50% → red;
+    #                                                  T1 100% → green; T2 0% → red
+    s.direct_fund("FA14", 1_000_000, june)         # 1,000,000 past its grace and 1,000,000
+    s.direct_fund("FA14", 1_000_000, "2026-07-20", div=T[1])  # inside (T1, D − 18 days):
+    s.quota(1_000_000, DIRECT_FUND_CODE="FA14")    #   the county is judged on 1,000,000 → green
     s.direct_fund("FA10", 1_000_000, june)         # 600,000 to D; 400,000 dated D+1 not counted
     s.quota(600_000, DIRECT_FUND_CODE="FA10")      #   → 60% → red
     s.quota(400_000, AFTER, DIRECT_FUND_CODE="FA10")
@@ -614,6 +623,7 @@ def test_direct_alloc_slow(engine, tmp_path):
     check(engine, folder, D, "DIRECT_ALLOC_SLOW", {
         f"FA2@{C}": ("yellow", "0.99999999"), f"FA3@{C}": ("yellow", "0.8"),
         f"FA4@{C}": ("red", "0.79999999"), f"FA6@{C}": ("red", 0), f"FA9@{T[1]}": ("red", 0),
+        f"FA13@{C}": ("red", "0.5"), f"FA13@{T[2]}": ("red", 0),
         f"FA10@{C}": ("red", "0.6"), f"FA12@{C}": ("red", "0.5")})
 
 
@@ -636,8 +646,9 @@ def test_direct_pay_lag(engine, tmp_path):
     s.direct_fund("FP8", 1_000_000, june)          # paid in the townships 300,000 + 300,000
     s.payment(300_000, agency="201", DIRECT_FUND_CODE="FP8")  # → 0 → green
     s.payment(300_000, agency="301", DIRECT_FUND_CODE="FP8")
-    s.direct_fund("FP9", 1_000_000, june)          # county: 500,000 + T1's 200,000 = 70% → green
-    s.direct_fund("FP9", 500_000, june, div=T[1])  # T1: 200,000 / 500,000 = 40% → −20 → red
+    s.direct_fund("FP9", 1_000_000, june)          # county: (500,000 + T1's 200,000) / (1,000,000
+    s.direct_fund("FP9", 500_000, june, div=T[1])  #   + 500,000) = 7/15 → −13.33 → yellow;
+    #                                                  T1: 200,000 / 500,000 = 40% → −20 → red
     s.payment(500_000, DIRECT_FUND_CODE="FP9")
     s.payment(200_000, agency="201", DIRECT_FUND_CODE="FP9")
     s.direct_fund("FP10", 1_000_000, june)         # 2025 payments of the code do not count:
@@ -647,6 +658,7 @@ def test_direct_pay_lag(engine, tmp_path):
     check(engine, folder, D, "DIRECT_PAY_LAG", {
         f"FP1@{C}": ("yellow", -10), f"FP3@{C}": ("red", -20), f"FP4@{C}": ("yellow", "-19.999999"),
         f"FP6@{C}": ("red", -60), f"FP7@{C}": ("yellow", -10), f"FP9@{T[1]}": ("red", -20),
+        f"FP9@{C}": ("yellow", "-13.333333"),
         f"FP10@{C}": ("red", -50)})
 
 
