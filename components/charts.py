@@ -20,6 +20,7 @@ import plotly.io as pio
 from dash import dcc
 
 from components.format import in_unit, pct, pick_unit
+from components import levels
 from components.levels import LEVELS
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -32,10 +33,6 @@ BUDGET_COLOR = "#B9C3CC"
 ACTUAL_COLOR = "#0072B2"
 LAST_YEAR_COLOR = "#CC79A7"
 THIS_YEAR_COLOR = "#0072B2"
-
-# Level marks as text glyphs (the CJK fonts carry them): the icon and the word
-# travel with the bar label, in the PNG export too.
-LEVEL_MARK = {"red": "▲", "orange": "▲", "yellow": "▲", "green": "●", None: "○"}
 
 LIGHT = "budget"
 DARK = "budget_dark"
@@ -110,8 +107,7 @@ def _finish(fig: go.Figure, *, title: str, subtitle: str | None, note: str, dark
 
 def level_label(level: str | None, gap_pp: float | None) -> str:
     """`▲严重 落后 25.3 个百分点`, `●正常`, `○不评价`."""
-    lv = LEVELS[level]
-    text = f"{LEVEL_MARK[level]}{lv.label}"
+    text = levels.text(level)
     if level in ("yellow", "orange", "red") and gap_pp is not None:
         text += f" 落后{abs(gap_pp):.1f}个百分点"
     return text
@@ -168,13 +164,14 @@ def _empty(fig: go.Figure, dark: bool) -> None:
 
 
 def execution_bars(rows: Sequence[Any], time_progress: float, *, title: str, note: str,
-                   hrefs: Sequence[str | None] | None = None, dark: bool = False,
-                   sort: bool = True) -> go.Figure:
+                   rule_note: str, hrefs: Sequence[str | None] | None = None,
+                   dark: bool = False, sort: bool = True) -> go.Figure:
     """Execution rate per row against time progress (序时进度).
 
     `rows` are ExecRow-like (code, name, budget, paid, rate, gap_pp, level,
     money in fen). Sorted by gap, the most behind on top, unless sort=False;
-    `hrefs` follow the same order as `rows` and are reordered with them."""
+    `hrefs` follow the same order as `rows` and are reordered with them.
+    `rule_note` names the rule that coloured the bars and its lines."""
     order = list(range(len(rows)))
     if sort:
         order.sort(key=lambda i: (rows[i].level is None, rows[i].gap_pp is None,
@@ -188,6 +185,7 @@ def execution_bars(rows: Sequence[Any], time_progress: float, *, title: str, not
         f"<b>{r.name}</b><br>预算指标 {in_unit(r.budget, unit):,.2f} {unit}"
         f"<br>已支付 {in_unit(r.paid, unit):,.2f} {unit}<br>执行率 {pct(r.rate)}"
         f"（序时进度 {pct(time_progress)}）<br>{level_label(r.level, r.gap_pp)}"
+        f"<br>{rule_note}"
         + ("<br>点击查看下一级" if links and links[k] else "")
         for k, r in enumerate(rows)
     ]
@@ -195,8 +193,7 @@ def execution_bars(rows: Sequence[Any], time_progress: float, *, title: str, not
         [r.name for r in rows], [r.rate for r in rows], [r.level for r in rows], labels, hovers,
         reference=time_progress, reference_label=f"序时进度 {pct(time_progress)}",
         title=title,
-        subtitle="执行率 = 已支付 ÷ 预算指标；虚线为序时进度；落后 10 个百分点关注、20 个百分点严重；"
-                 "预算不足 10 万元不评价",
+        subtitle=f"执行率 = 已支付 ÷ 预算指标；虚线为序时进度；{rule_note}",
         note=note, hrefs=links, dark=dark,
     )
 
@@ -353,7 +350,7 @@ def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, titl
         values = list(counts.get(key, [0] * n))
         lv = LEVELS[key]
         fig.add_trace(go.Bar(
-            x=values, y=list(range(n)), orientation="h", name=f"{LEVEL_MARK[key]}{lv.label}",
+            x=values, y=list(range(n)), orientation="h", name=levels.text(key),
             marker=dict(color=lv.color, line=dict(color="#1B1F24", width=1)),
             text=[f"{lv.label} {v}" if v else "" for v in values], textposition="inside",
             insidetextanchor="start", textfont=dict(color=lv.text_color, size=16),
@@ -382,7 +379,7 @@ def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title
         lv = LEVELS[key]
         fig.add_trace(go.Scatter(
             x=list(dates), y=list(counts.get(key, [0] * len(dates))), mode="lines+markers",
-            name=f"{LEVEL_MARK[key]}{lv.label}", line=dict(color=lv.color, width=4),
+            name=levels.text(key), line=dict(color=lv.color, width=4),
             marker=dict(symbol=symbols[key], size=12, line=dict(color="#1B1F24", width=1)),
             hovertemplate=f"%{{x|%Y年%-m月%-d日}} {lv.label} %{{y}} 项<extra></extra>"))
     fig.update_xaxes(tickformat="%Y年%-m月%-d日")

@@ -192,9 +192,10 @@ def chart(name: str, fig, filename: str) -> html.Div:
 
 
 def headline(budget: int, paid: int, rate: float | None, level: str | None, gap: float | None,
-             tp: float, *, budget_title: str = "预算指标", paid_title: str = "已支付",
-             id_prefix: str = "head") -> html.Div:
-    """Budget, paid and the execution rate against time progress, as tiles."""
+             tp: float, *, rule_note: str, budget_title: str = "预算指标",
+             paid_title: str = "已支付", id_prefix: str = "head") -> html.Div:
+    """Budget, paid and the execution rate against time progress, as tiles;
+    `rule_note` (the rule that set the level, its lines) is the badge's tooltip."""
     from components import format as fmt
     from components.kpi import kpi_tile, money_figure
 
@@ -205,7 +206,8 @@ def headline(budget: int, paid: int, rate: float | None, level: str | None, gap:
                  sub="截至日期已下达的全部指标（含调整）"),
         kpi_tile(paid_title, p_num, p_unit, show_level=False, tile_id=f"{id_prefix}-paid",
                  sub="截至日期国库集中支付（含退回冲减）"),
-        kpi_tile("执行率", fmt.pct(rate), "", level=level, show_level=True, rate=rate,
+        kpi_tile("执行率", fmt.pct(rate), "", level=level, show_level=True, level_title=rule_note,
+                 rate=rate,
                  time_progress=tp, tile_id=f"{id_prefix}-rate",
                  level_text=None if gap is None else fmt.pp(gap),
                  sub=[html.Div(f"序时进度 {fmt.pct(tp)}"),

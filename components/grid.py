@@ -16,8 +16,9 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from components import drill, urlstate
 from components.format import wan
-from components.levels import LEVELS
+from components import levels
 from data.hierarchy import Names
+from data.rules import LEVEL_ORDER, RULES
 from data.query import Scope
 
 PAYMENTS = "payment-grid"
@@ -27,14 +28,6 @@ SEARCH_GO = "payment-search-go"
 PAGE_SIZE = 20
 MAX_BLOCK = 500  # rows one data request may ask for
 
-RULE_NAMES = {
-    "PAY_NO_QUOTA": "无指标支付",
-    "LARGE_CASH": "大额现金支付",
-    "SELF_TRANSFER": "向本单位账户转款",
-    "UNION_PAYMENT": "向工会转款",
-    "DUPLICATE_PAYMENT": "疑似重复支付",
-}
-LEVEL_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3}
 
 # AG Grid column id → data.query.PAYMENT_SORT_KEYS
 SORT_KEYS = {
@@ -69,8 +62,8 @@ def flag_text(flags: dict[str, str] | None) -> str:
     """{rule: level} → `▲严重 无指标支付；▲关注 大额现金支付`, worst first."""
     if not flags:
         return ""
-    items = sorted(flags.items(), key=lambda kv: (LEVEL_ORDER.get(kv[1], 9), kv[0]))
-    return "；".join(f"▲{LEVELS[lv].label} {RULE_NAMES.get(rule, rule)}" for rule, lv in items)
+    items = sorted(flags.items(), key=lambda kv: (LEVEL_ORDER[kv[1]], kv[0]))
+    return "；".join(f"{levels.text(lv)} {RULES[rule].name_zh}" for rule, lv in items)
 
 
 def quota_text(bgt_id: str | None, exists: bool) -> str:
@@ -202,8 +195,7 @@ def payment_row(r: dict[str, Any], names: Names) -> dict[str, Any]:
 
 
 def worst(flags: dict[str, str] | None) -> str | None:
-    levels = sorted((flags or {}).values(), key=lambda lv: LEVEL_ORDER.get(lv, 9))
-    return levels[0] if levels else None
+    return levels.worst(*(flags or {}).values())
 
 
 def sort_of(sort_model: Sequence[dict] | None) -> str | None:
@@ -294,14 +286,19 @@ def exec_list_columns(name_header: str) -> list[dict[str, Any]]:
     ]
 
 
-def quota_rows(quotas: Sequence[dict[str, Any]], names: Names,
-               hrefs: Sequence[str | None]) -> list[dict[str, Any]]:
+def quota_rows(quotas: Sequence[dict[str, Any]], names: Names, hrefs: Sequence[str | None],
+               flags: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """Quota records for a drill list; `flags` are the rule engine's breaches
+    by BGT_ID (PAY_OVER_QUOTA: paid beyond the quota available under it)."""
     out = []
     for q, h in zip(quotas, hrefs):
-        over = q["paid"] > q["available"]
-        status = "▲严重 超指标支付" if over else ("●正常" if q["paid"] else "○尚未支付")
-        if q.get("ori_bgt_id"):
+        over = flags.get(q["bgt_id"], {}).get("PAY_OVER_QUOTA")
+        if over:
+            status = f"{levels.text(over)} {RULES['PAY_OVER_QUOTA'].name_zh}"
+        elif q.get("ori_bgt_id"):
             status = f"调整原指标 {q['ori_bgt_id']}"
+        else:
+            status = "●正常" if q["paid"] else "○尚未支付"
         out.append({
             "bgt_id": q["bgt_id"],
             "project": q.get("pro_name") or "—",
@@ -310,7 +307,7 @@ def quota_rows(quotas: Sequence[dict[str, Any]], names: Names,
             "doc": q.get("cor_bgt_doc_no") or "—",
             "doc_date": q["doc_date"].isoformat(),
             "available": wan(q["available"]), "paid": wan(q["paid"]), "rate": q["rate"],
-            "level": status, "lvl": "red" if over and not q.get("ori_bgt_id") else None,
+            "level": status, "lvl": over,
             "href": h,
         })
     return out

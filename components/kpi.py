@@ -41,6 +41,7 @@ def kpi_tile(
     level: str | None = None,
     show_level: bool = True,
     level_text: str | None = None,
+    level_title: str | None = None,
     rate: float | None = None,
     time_progress: float | None = None,
     explain: str | None = None,
@@ -49,13 +50,14 @@ def kpi_tile(
     tile_id: str | None = None,
 ) -> html.Div:
     """One tile. `href` None means no link (the drill-down page does not
-    exist yet); `show_level` False hides the badge where no rule applies."""
+    exist yet); `show_level` False hides the badge where no rule applies;
+    `level_title` is the badge's tooltip (the rule and its lines)."""
     head = [html.H3(title, className="kpi-title")]
     if explain:
         head[0].children = [title, html.I(className="bi bi-question-circle kpi-help ms-2",
                                           title=explain, **{"aria-hidden": "true"})]
     if show_level:
-        head.append(levels.badge(level, level_text))
+        head.append(levels.badge(level, level_text, level_title))
     children = [
         html.Div(head, className="kpi-head"),
         html.Div([html.Span(figure, className="kpi-figure-value"),

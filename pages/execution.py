@@ -10,19 +10,21 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components import charts, drill, grid
+from components import charts, drill, grid, levels
 from components import format as fmt
 from components.breadcrumb import breadcrumb
-from data.measures import THRESHOLDS, exec_level, gap_pp
+from data.measures import gap_pp
 from data.query import (
     Scope,
     execution,
     execution_total,
     quotas,
+    scope_end,
     scope_tp,
     three_public,
     year_end,
 )
+from data.rules import band
 from pages._shared import scaffold
 from service import view
 from service.cache import cached_call
@@ -156,6 +158,7 @@ def rate_section(state: drill.PageState, path: Path, by: str, tp: float) -> list
     if len(rows) > TOP_N:
         title += f"（执行最慢的 {TOP_N} 个，共 {len(rows)} 个）"
     fig = charts.execution_bars([rows[i] for i in shown], tp, title=title, note=note(state),
+                                rule_note=view.rule_note("EXEC_LAG"),
                                 hrefs=[hrefs[i] for i in shown], dark=state.dark, sort=False)
     table_rows = grid.exec_list_rows([rows[i] for i in order], [hrefs[i] for i in order])
     hint = "点击条形或表格中的一行，查看下一级。" if rows else ""
@@ -172,7 +175,7 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
     """Agencies behind time progress (rule EXEC_LAG), worst first."""
     rows = cached_call(execution, level_scope(state, path), "agency",
                        parent=path.dept if path.level == "dept" else None)
-    lagging = sorted((r for r in drill.agency_rows(view.names(), rows) if r.level in ("yellow", "red")),
+    lagging = sorted((r for r in drill.agency_rows(view.names(), rows) if levels.flagged(r.level)),
                      key=lambda r: r.gap_pp)
     hrefs = row_hrefs(state, Path(), "agency", lagging)
     table = grid.drill_list(
@@ -181,12 +184,10 @@ def lagging_section(state: drill.PageState, path: Path) -> list:
          grid.rate_col("rate", "执行率"),
          grid.level_col("level", "滞后")],
         grid.exec_list_rows(lagging, hrefs), dark=state.dark, max_height=700)
-    t = THRESHOLDS["EXEC_LAG"]
     return [
         html.H3(f"滞后单位（{len(lagging)} 个）", className="section-title"),
-        html.P(f"执行率低于序时进度 {abs(t['yellow_pp']):.0f} 个百分点为关注、"
-               f"{abs(t['red_pp']):.0f} 个百分点为严重；按差距排序，点击一行查看该单位。",
-               className="drill-hint"),
+        html.P(f"{view.rule_note('EXEC_LAG')}。按差距排序，点击一行查看该单位。",
+               className="drill-hint", id="exec-lagging-rule"),
         table if lagging else html.P("没有执行滞后的单位。", className="drill-empty"),
     ]
 
@@ -198,7 +199,8 @@ def quota_list(state: drill.PageState, path: Path, title: str) -> list:
         html.H3(f"{title}（{len(rows)} 条）", className="section-title"),
         html.P("点击一条指标，查看它的支付明细。", className="drill-hint"),
         grid.drill_list("exec-quotas", grid.QUOTA_COLUMNS,
-                        grid.quota_rows(rows, names, quota_hrefs(state, path, rows)),
+                        grid.quota_rows(rows, names, quota_hrefs(state, path, rows),
+                                        view.flags(scope_end(state.scope), "quota")),
                         dark=state.dark, max_height=560),
     ]
 
@@ -207,7 +209,7 @@ def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
     q = path.quota
     names = view.names()
     rate = q["rate"]
-    over = q["paid"] > q["available"]
+    over = view.flags(scope_end(state.scope), "quota").get(q["bgt_id"], {}).get("PAY_OVER_QUOTA")
     facts = [
         ("指标编号", q["bgt_id"]), ("指标文号", q.get("cor_bgt_doc_no") or "—"),
         ("发文日期", fmt.cn_date(q["doc_date"])),
@@ -217,14 +219,19 @@ def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
         ("指标金额", fmt.money(q["amount"])),
         ("可用指标（含调整）", fmt.money(q["available"])),
     ]
-    level = "red" if over else exec_level(q["available"], rate, tp)
+    level = over or band("EXEC_LAG", gap_pp(rate, tp), view.rule_settings(),
+                         budget_fen=q["available"])
     # tiles and the quota's particulars side by side, so its payments start on the first screen
     return [
         html.Div(dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"),
-                            f"超指标支付：已支付超出可用指标 {fmt.money(q['paid'] - q['available'])}"],
-                           color="danger", className="drill-notice")) if over else None,
+                            f"{levels.text(over)} 超指标支付：已支付超出可用指标 "
+                            f"{fmt.money(q['paid'] - q['available'])}"],
+                           color="danger", className="drill-notice", id="quota-over"))
+        if over else None,
         dbc.Row([
             dbc.Col(drill.headline(q["available"], q["paid"], rate, level, gap_pp(rate, tp), tp,
+                                   rule_note=view.rule_note("PAY_OVER_QUOTA" if over
+                                                            else "EXEC_LAG"),
                                    budget_title="可用指标", id_prefix="quota"), xl=8, lg=12),
             dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))],
                             className="quota-facts"), xl=4, lg=12),
@@ -255,7 +262,8 @@ def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list
         out.append(payments_block(state, path))
         return out
     total = cached_call(execution_total, level_scope(state, path))
-    out.append(drill.headline(total.budget, total.paid, total.rate, total.level, total.gap_pp, tp))
+    out.append(drill.headline(total.budget, total.paid, total.rate, total.level, total.gap_pp, tp,
+                              rule_note=view.rule_note("EXEC_LAG")))
     if path.level == "project":
         out += quota_list(state, path, "本项目的预算指标")
         out.append(payments_block(state, path))
@@ -275,7 +283,7 @@ def progress_tab(state: drill.PageState, path: Path, by: str, tp: float) -> list
 
 def three_public_tab(state: drill.PageState) -> list:
     rows = drill.agency_rows(view.names(), cached_call(three_public, state.scope))
-    order = sorted(rows, key=lambda r: (r.level != "red", -(r.paid - r.budget)))
+    order = sorted(rows, key=lambda r: (not levels.flagged(r.level), -(r.paid - r.budget)))
     shown = order[:TOP_N]
     hrefs = [drill.unit_href(view.names(), state, "agency", r.code, tab=None) for r in order]
     title = "三公经费：各单位预算与支出"
@@ -286,15 +294,16 @@ def three_public_tab(state: drill.PageState) -> list:
         [("预算", [r.budget for r in shown], charts.BUDGET_COLOR),
          ("已支出", [r.paid for r in shown], charts.ACTUAL_COLOR)],
         title=title, note=note(state), hrefs=hrefs[:TOP_N],
-        flags=["▲严重 超预算" if r.level == "red" else "" for r in shown],
-        flag_levels=["red" if r.level == "red" else None for r in shown], dark=state.dark,
+        flags=[f"{levels.text(r.level)} 超预算" if levels.flagged(r.level) else "" for r in shown],
+        flag_levels=[r.level if levels.flagged(r.level) else None for r in shown], dark=state.dark,
         subtitle="因公出国（境）30212、公务接待 30217、公务用车运行维护 30231、公务用车购置 31013 合计；"
                  "支出超过预算为严重",
     )
-    over = [r for r in rows if r.level == "red"]
+    over = [r for r in rows if levels.flagged(r.level)]
     table = [{"name": r.name, "budget": grid.wan(r.budget), "paid": grid.wan(r.paid),
               "rate": r.rate, "over": grid.wan(max(r.paid - r.budget, 0)),
-              "level": "▲严重 超预算" if r.level == "red" else "●正常", "lvl": r.level, "href": h}
+              "level": f"{levels.text(r.level)} 超预算" if levels.flagged(r.level) else levels.text(r.level),
+              "lvl": r.level, "href": h}
              for r, h in zip(order, hrefs)]
     return [
         html.P(f"{len(over)} 个单位三公经费支出超过预算。点击条形或一行，查看该单位的执行情况。"
@@ -310,7 +319,7 @@ def three_public_tab(state: drill.PageState) -> list:
 
 def year_end_tab(state: drill.PageState) -> list:
     rows = cached_call(year_end, state.scope)
-    limit = THRESHOLDS["YEAR_END_SURGE"]["red_share"]
+    limit = float(view.rule_settings()["YEAR_END_SURGE"].thresholds["red_share"])
     order = sorted(rows, key=lambda r: (r["share"] is None, -(r["share"] or 0)))
     shown = order[:TOP_N]
     hrefs = [drill.unit_href(view.names(), state, "project", r["code"], tab=None) for r in order]
@@ -318,7 +327,7 @@ def year_end_tab(state: drill.PageState) -> list:
     def label(r) -> str:
         if r["share"] is None:
             return "无年度指标"
-        mark = "▲严重 突击支出" if r["level"] == "red" else "●正常"
+        mark = f"{levels.text(r['level'])} 突击支出" if levels.flagged(r["level"]) else levels.text(r["level"])
         return f"{fmt.pct(r['share'])}  {mark}"
 
     hovers = [f"<b>{r['name']}</b>（{r['agency_name'] or '—'}）<br>11—12月支出 {fmt.money(r['nov_dec'])}"
@@ -333,7 +342,7 @@ def year_end_tab(state: drill.PageState) -> list:
         reference_label=f"警戒线 {fmt.pct(limit, 0)}", title=title,
         subtitle=f"11—12月支出 ÷ 项目全年指标；超过 {fmt.pct(limit, 0)} 为严重（审计规则 A0110）",
         note=note(state), hrefs=hrefs[:TOP_N], dark=state.dark)
-    surge = [r for r in rows if r["level"] == "red"]
+    surge = [r for r in rows if levels.flagged(r["level"])]
     before = state.filters.as_of.month < 11 and state.filters.year == state.filters.as_of.year
     table = [{"name": r["name"], "agency": r["agency_name"] or "—",
               "nov_dec": grid.wan(r["nov_dec"]), "annual": grid.wan(r["annual_quota"]),

@@ -192,7 +192,7 @@ def expenditure_tab(state: drill.PageState, pop: int | None, tp: float) -> list:
     total = cached_call(execution_total, scope)
     out = [*drill.notices(state, notes), breadcrumb(crumbs, id="re-breadcrumb"),
            drill.headline(total.budget, total.paid, total.rate, total.level, total.gap_pp, tp,
-                          id_prefix="re-head")]
+                          rule_note=view.rule_note("EXEC_LAG"), id_prefix="re-head")]
     if pop:
         out.append(html.P(f"人均已支出 {total.paid / 100 / pop:,.0f} 元（常住人口 {pop:,} 人）",
                           className="drill-hint", id="re-percap-note"))

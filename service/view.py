@@ -104,3 +104,33 @@ def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: 
               f"{rule_id} enabled={new.enabled} "
               + " ".join(f"{k}={v}" for k, v in new.thresholds.items()))
     return run(engine)
+
+
+def flags(as_of: date, entity_type: str) -> dict[str, dict[str, str]]:
+    """entity_code → {rule: level} of the breaches as of D on entities of one
+    type (a payment's flags, a quota over its available amount)."""
+    out: dict[str, dict[str, str]] = {}
+    for b in breaches(as_of):
+        if b.entity_type == entity_type:
+            out.setdefault(b.entity_code, {})[b.rule] = b.level
+    return out
+
+
+def rule_note(rule_id: str) -> str:
+    """`预算执行进度滞后（EXEC_LAG）：关注线…；严重线…`: which rule coloured a
+    figure and its lines in force, for a tooltip or a caption."""
+    from data.rules import RULES
+
+    rule, thresholds = RULES[rule_id], rule_settings()[rule_id].thresholds
+    return f"{rule.name_zh}（{rule_id}）：{rule.lines_zh(thresholds) or rule.formula(thresholds)}"
+
+
+def breaches_in(as_of: date, mof_div: str | None) -> list:
+    """The breaches as of D whose entity lies in the region or below it (all: None)."""
+    from data.hierarchy import chain
+
+    found = breaches(as_of)
+    if mof_div is None:
+        return found
+    parents = names().region_parent
+    return [b for b in found if b.mof_div and mof_div in chain(parents, b.mof_div)]

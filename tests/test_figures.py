@@ -16,6 +16,7 @@ from data import query as q
 from data import schema as s
 from data.db import bump_data_version
 from data.query import Scope
+from data.rules import band
 from tests.overview_fixture import A1, C, D, T1, T2, X, Y, _payment, _soe, add_payments
 from tests.test_overview import _find, _texts, app_on, store  # noqa: F401 (fixtures)
 
@@ -58,7 +59,7 @@ def test_county_debt_limits_and_capacity_are_its_own_rows(store):
     assert (debt.general_expenditure, debt.fund_expenditure) == (Y(30_000_000), Y(8_000_000))
     assert debt.debt_ratio == pytest.approx(29 / 20)  # 145% (the sum gave 29/25 = 116%)
     assert debt.liability_ratio == pytest.approx(29 / 100)
-    assert debt.level == "yellow"  # 145% ≥ 120%
+    assert band("DEBT_RATIO", debt.debt_ratio) == "yellow"  # 145% ≥ 120% (116% was green)
     assert debt.over_limit() == ["special"]  # 20,000,000 > 18,000,000
 
 
@@ -70,7 +71,7 @@ def test_township_debt_uses_its_own_rows(store):
     assert debt.total_limit is None
     assert (debt.capacity, debt.gdp) == (Y(5_000_000), Y(10_000_000))
     assert (debt.general_expenditure, debt.fund_expenditure) == (Y(4_000_000), Y(1_000_000))
-    assert debt.debt_ratio == 0.0 and debt.level == "green"
+    assert debt.debt_ratio == 0.0 and band("DEBT_RATIO", debt.debt_ratio) == "green"
     assert debt.over_limit() == []
     later = q.debt_position(store, Scope(as_of=date(2025, 12, 31), mof_div=T1))
     assert later.balance == {"general": 0, "special": Y(5_000_000)}  # B3
@@ -82,7 +83,8 @@ def test_region_without_rows_has_no_limit_and_no_ratios(store):
     assert debt.limit == {"general": None, "special": None} and debt.total_limit is None
     assert (debt.capacity, debt.gdp, debt.general_expenditure, debt.fund_expenditure) == \
         (None, None, None, None)
-    assert (debt.debt_ratio, debt.liability_ratio, debt.level) == (None, None, None)
+    assert (debt.debt_ratio, debt.liability_ratio) == (None, None)
+    assert band("DEBT_RATIO", debt.debt_ratio) is None
     assert debt.over_limit() == []
 
 
@@ -115,7 +117,6 @@ def test_soe_headline_leaves_out_financial_enterprises(store):
     assert (soe.alr_yellow, soe.alr_red, soe.loss_making) == (1, 1, 1)  # E1 68%, E2 75%
     # E3 (financial, 2025-09: 10,000 / 9,500) is counted apart
     assert (soe.financial, soe.financial_assets) == (1, Y(10_000))
-    assert soe.level == "red"
     everywhere = q.soe_totals(store, Scope(as_of=D))
     # + E4 in X (500 / 100)
     assert (everywhere.enterprises, everywhere.assets, everywhere.liabilities,
@@ -125,7 +126,7 @@ def test_soe_headline_leaves_out_financial_enterprises(store):
 def test_soe_of_a_region_with_only_financial_enterprises(store):
     _write(store, insert(s.soe_financial).values(_soe("E5", T2, "3", "2025-09", 800, 700, -3)))
     soe = q.soe_totals(store, Scope(as_of=D, mof_div=T2))
-    assert (soe.enterprises, soe.assets, soe.alr, soe.level) == (0, 0, None, None)
+    assert (soe.enterprises, soe.assets, soe.alr, soe.loss_making) == (0, 0, None, 0)
     assert (soe.financial, soe.financial_assets) == (1, Y(800))
 
 
@@ -172,3 +173,69 @@ def test_expenditure_tile_covers_the_general_budget_like_the_revenue_tile(app_on
     tile = _texts(_find(page.layout(as_of=D.isoformat(), mof_div=C, fund_type="4"),
                         "kpi-expenditure"))
     assert "30.00" in tile and "社会保险基金预算支出" in tile
+
+
+# -- levels judged entity by entity, not on the selection's total ---------------------
+
+def _item(tile, dataset: str):
+    """The freshness list item of one dataset."""
+    def walk(c):
+        if getattr(c, "to_plotly_json", None) and \
+                c.to_plotly_json()["props"].get("data-dataset") == dataset:
+            return c
+        kids = getattr(c, "children", None)
+        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
+            if k is not None and not isinstance(k, str):
+                hit = walk(k)
+                if hit is not None:
+                    return hit
+        return None
+
+    return walk(tile)
+
+
+def _badge_words(tile) -> list[str]:
+    return [t for t in _texts(tile) if t in ("正常", "关注", "预警", "严重")]
+
+
+def test_a_stale_township_is_not_hidden_by_its_county(app_on):
+    """C reports revenue for September, its township T1 last for June: the
+    county's latest date is fresh, T1 is 92 days late (DATA_STALE, 40 days)."""
+    from data.db import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(insert(s.revenue), [
+            dict(fiscal_year=2025, period="2025-09", mof_div_code=C, revenue_code="10101",
+                 fund_type_code="1", amount=Y(100)),
+            dict(fiscal_year=2025, period="2025-06", mof_div_code=T1, revenue_code="10101",
+                 fund_type_code="1", amount=Y(100))])
+        bump_data_version(conn)
+    page = sys.modules["pages.overview"]
+    tile = _find(page.layout(as_of=D.isoformat(), mof_div=C), "kpi-freshness")
+    revenue = _item(tile, "revenue")
+    words = _texts(revenue)
+    assert "2025年9月30日" in words  # C's own September, the county's latest
+    assert "滞后" in " ".join(words)  # but T1 is late, and said so
+    assert "东栅街道" in str(revenue)
+
+
+def test_a_fund_inside_its_grace_days_is_not_judged(app_on):
+    """T2 received a direct fund ten days before D and has paid nothing yet:
+    DIRECT_PAY_LAG waits 30 days after receipt, so nothing is late there (the
+    old tile judged the total at once: 0% paid against 74.8% of the year, red)."""
+    from data.db import get_engine
+
+    _write(get_engine(), insert(s.direct_fund).values(
+        direct_fund_code="F3", direct_fund_name="直达资金三", fiscal_year=2025, mof_div_code=T2,
+        received_amount=Y(100_000), received_date=date(2025, 9, 20)))
+    page = sys.modules["pages.overview"]
+    tile = _find(page.layout(as_of=D.isoformat(), mof_div=T2), "kpi-direct")
+    assert _badge_words(tile) == ["正常"]
+    assert "0.0%" in _texts(tile)  # the figure is still shown
+    # C: F1 at C and at T1 are past their grace days, each its own entity: paid
+    # C 350,000 / 1,200,000 and T1 60,000 / 200,000 against TP 74.8% (both red), and
+    # allocated 950,000 / 1,200,000 = 79% and 150,000 / 200,000 = 75% (< 80%: red)
+    county = _find(page.layout(as_of=D.isoformat(), mof_div=C), "kpi-direct")
+    assert _badge_words(county)[0] == "严重"
+    assert any("严重 4 项预警" in t for t in _texts(county)), _texts(county)
+

@@ -224,3 +224,45 @@ def test_bad_threshold_values_change_nothing(writable, values, says):
     assert says in str(message), str(message)
     assert changes(writable) == 0
     assert load_settings(writable)["LARGE_CASH"].thresholds[keys[0]] == 50000
+
+
+# -- levels on other pages come from the engine, entity by entity ---------------------------
+
+def test_overview_revenue_tile_shows_a_lagging_township(demo_app, oracle):
+    """东城街道 collects at 85% of its budget's pace while the county as a
+    whole is within 10 points of time progress: the county's revenue tile is
+    not green, and its line names the breach."""
+    found, _open = oracle
+    assert found.get(("REVENUE_LAG", TOWNSHIP)) == "yellow"
+    assert ("REVENUE_LAG", "990121") not in found
+    tree = sys.modules["pages.overview"].layout(as_of=AS_OF, mof_div="990121")
+    tile = find(tree, "kpi-revenue")
+    assert "关注" in text(tile) and "正常" not in text(tile)
+    assert "项预警（含下级区划）" in text(tile)
+
+
+def test_a_quota_cut_is_not_an_overspent_quota(demo_app):
+    """A downward adjustment (negative amount) with no payments of its own:
+    PAY_OVER_QUOTA judges only quotas with payments, on the detail as in lists."""
+    from data.db import get_engine
+
+    with get_engine().connect() as conn:
+        cut = conn.execute(
+            select(s.quota.c.bgt_id).where(
+                s.quota.c.amount < 0, s.quota.c.fiscal_year == DEMO_AS_OF.year,
+                s.quota.c.doc_date <= DEMO_AS_OF,
+                ~s.quota.c.bgt_id.in_(select(s.payment.c.bgt_id).where(
+                    s.payment.c.bgt_id.is_not(None))))
+            .order_by(s.quota.c.bgt_id).limit(1)).scalar()
+    assert cut, "the demo has quota cuts"
+    tree = sys.modules["pages.execution"].layout(as_of=AS_OF, bgt_id=cut)
+    assert "超指标支付" not in text(tree)
+    assert not any(getattr(n, "id", None) == "quota-over" for n in walk(tree))
+
+
+def test_an_overspent_quota_says_so_with_its_level(demo_app, oracle):
+    found, _open = oracle
+    over = sorted(code for (rule, code) in found if rule == "PAY_OVER_QUOTA")
+    assert over
+    tree = sys.modules["pages.execution"].layout(as_of=AS_OF, bgt_id=over[0])
+    assert "▲严重 超指标支付" in text(find(tree, "quota-over"))

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from data import measures
 from data import query as q
-from data.measures import THREE_PUBLIC_ECO_CODES
+from data.rules import band
 from tests.querycheck import Reference, RefScope, synth_engine  # noqa: F401 (fixture)
 
 MID_MONTH = date(2026, 11, 20)
@@ -204,31 +204,16 @@ def test_payments_paging_sorting_search(store, case):
         q.payments(eng, scope, sort="payee_acct_no; DROP TABLE payment")
 
 
-def test_payment_flags_follow_the_rules(store):
+def test_payments_know_their_quota(store):
+    """Each payment says whether its BGT_ID names a quota in the store (the
+    grid marks the others); the rule engine, not the query layer, flags it."""
     eng, ref = store
-    scope = q.Scope(as_of=MID_MONTH)
     quota_ids = set(ref.f["quota"].bgt_id)
-    rows = q.payments(eng, scope, sort="-amount", limit=100000).rows
+    rows = q.payments(eng, q.Scope(as_of=MID_MONTH), sort="-amount", limit=100000).rows
     assert len(rows) == len(ref.paid(RefScope(as_of=MID_MONTH)))
-    seen = Counter()
     for r in rows:
-        exp = {}
-        if not r["bgt_id"] or r["bgt_id"] not in quota_ids:
-            exp["PAY_NO_QUOTA"] = "red"
-        if r["set_mode_code"] == "2" and r["amount"] >= 20_000_000:
-            exp["LARGE_CASH"] = "red"
-        elif r["set_mode_code"] == "2" and r["amount"] >= 5_000_000:
-            exp["LARGE_CASH"] = "yellow"
-        if r["payee_acct_name"].strip() == ref.agency_name[r["agency_code"]].strip():
-            exp["SELF_TRANSFER"] = "red" if r["direct_fund_code"] else "yellow"
-        if ("工会" in r["payee_acct_name"] or "工会" in (r["use_des"] or "")) \
-                and r["amount"] > 1_000_000:
-            exp["UNION_PAYMENT"] = "yellow"
-        assert r["flags"] == exp, r["pay_cert_id"]
-        assert r["quota_exists"] == (r["bgt_id"] in quota_ids)
-        seen.update(exp.keys())
-    if ref.f["payment"].pay_cert_id.str.startswith("PC").all():  # the synthetic store
-        assert {"PAY_NO_QUOTA", "LARGE_CASH", "SELF_TRANSFER", "UNION_PAYMENT"} <= set(seen)
+        assert r["quota_exists"] == (r["bgt_id"] in quota_ids), r["pay_cert_id"]
+        assert "flags" not in r
 
 
 def test_payments_of_one_quota(store):
@@ -323,9 +308,8 @@ def test_budgets_side_by_side(store):
 def test_three_public_and_year_end(store):
     eng, ref = store
     scope, rs = q.Scope(as_of=MID_MONTH), RefScope(as_of=MID_MONTH)
-    eco_parents = ref.cls_parent["DEP_ECO"]
-    three = lambda df: df[df.dep_bgt_eco_code.map(  # noqa: E731
-        lambda c: any(ref.under(eco_parents, t, c) for t in THREE_PUBLIC_ECO_CODES))]
+    codes = ("30212", "30217", "30231", "31013")  # SPEC §2 THREE_PUBLIC_OVER
+    three = lambda df: df[df.dep_bgt_eco_code.isin(codes)]  # noqa: E731
     qq, pp = three(ref.budget(rs)), three(ref.paid(rs))
     exp = {}
     for df, i in ((qq, 0), (pp, 1)):
@@ -376,13 +360,13 @@ def test_time_progress_and_levels():
     assert measures.time_progress(date(2026, 1, 1)) == pytest.approx(1 / 365)
     assert measures.time_progress(date(2024, 12, 31)) == 1.0
     assert measures.time_progress(date(2024, 3, 1)) == pytest.approx(61 / 366)
-    tp = 0.5
-    assert measures.exec_level(9_999_999, 0.0, tp) is None  # below 100,000 yuan
-    assert measures.exec_level(10_000_000, 0.41, tp) == "green"
-    assert measures.exec_level(10_000_000, 0.40, tp) == "yellow"  # exactly −10 pp
-    assert measures.exec_level(10_000_000, 0.31, tp) == "yellow"
-    assert measures.exec_level(10_000_000, 0.30, tp) == "red"  # exactly −20 pp
-    assert measures.exec_level(10_000_000, None, tp) is None
+    tp = 0.5  # a row's level is rule EXEC_LAG's banding of its gap, with the rule's minimum
+    assert band("EXEC_LAG", measures.gap_pp(0.0, tp), budget_fen=9_999_999) is None  # < 100,000 yuan
+    assert band("EXEC_LAG", measures.gap_pp(0.41, tp), budget_fen=10_000_000) == "green"
+    assert band("EXEC_LAG", measures.gap_pp(0.40, tp), budget_fen=10_000_000) == "yellow"  # −10 pp
+    assert band("EXEC_LAG", measures.gap_pp(0.31, tp), budget_fen=10_000_000) == "yellow"
+    assert band("EXEC_LAG", measures.gap_pp(0.30, tp), budget_fen=10_000_000) == "red"  # −20 pp
+    assert band("EXEC_LAG", measures.gap_pp(None, tp), budget_fen=10_000_000) is None
     scope = q.Scope(as_of=date(2026, 5, 5), year=2025)
     assert q.scope_end(scope) == date(2025, 12, 31) and q.scope_tp(scope) == 1.0
     assert hash(scope) == hash(q.Scope(as_of=date(2026, 5, 5), year=2025))

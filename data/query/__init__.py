@@ -17,7 +17,7 @@ from data.query.direct_funds import DirectFunds, direct_funds
 from data.query.execution import (BY_DIMENSIONS, ExecRow, MonthRow, execution, execution_total,
                                   monthly, three_public, year_end)
 from data.query.facts import PAYMENT_SORT_KEYS, Page, payments, quotas
-from data.query.freshness import FRESHNESS_SOURCES, STALE_AFTER_DAYS, Freshness, freshness
+from data.query.freshness import FRESHNESS_SOURCES, Freshness, freshness
 from data.query.members import (MEMBER_DIMENSIONS, Member, fiscal_years, members, population,
                                 region_options, validate_scope)
 from data.query.revenue import BudgetRow, RevRow, budgets, revenue_by_class
@@ -25,7 +25,7 @@ from data.query.scope import QueryError, Scope, scope_end, scope_tp
 
 __all__ = [
     "BY_DIMENSIONS", "DEBT_TYPES", "FRESHNESS_SOURCES", "MEMBER_DIMENSIONS", "PAYMENT_SORT_KEYS",
-    "STALE_AFTER_DAYS", "BudgetRow", "DebtPosition", "DirectFunds", "ExecRow", "Freshness",
+    "BudgetRow", "DebtPosition", "DirectFunds", "ExecRow", "Freshness",
     "Member", "MonthRow", "Page", "QueryError", "RevRow", "Scope", "SoeTotals", "budgets",
     "debt_position", "direct_funds", "execution", "execution_total", "fiscal_years", "freshness",
     "members", "monthly", "payments", "population", "quotas", "region_options",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import Engine, and_, func, select
 
@@ -9,9 +10,9 @@ from data import schema as s
 from data.measures import ratio
 from data.query.base import in_regions, region_codes, year_month
 from data.query.scope import Scope
+from data.rules import band, load_settings
+from data.rules.grading import yuan_of_fen
 
-# Rule SOE_ALR lines by INDUSTRY_TYPE (3 = financial: not evaluated).
-SOE_ALR_LINES = {"1": {"yellow": 0.65, "red": 0.70}, "2": {"yellow": 0.70, "red": 0.75}}
 FINANCIAL = "3"  # INDUSTRY_TYPE of financial enterprises
 
 
@@ -24,8 +25,8 @@ class SoeTotals:
     assets: int
     liabilities: int
     profit: int
-    loss_making: int  # rule SOE_LOSS
-    alr_yellow: int  # rule SOE_ALR
+    loss_making: int  # flagged by rule SOE_LOSS
+    alr_yellow: int  # rule SOE_ALR's yellow and red enterprises
     alr_red: int
     financial: int  # financial enterprises, in none of the figures above
     financial_assets: int
@@ -34,24 +35,6 @@ class SoeTotals:
     @property
     def alr(self) -> float | None:
         return ratio(self.liabilities, self.assets)
-
-    @property
-    def level(self) -> str | None:
-        if not self.enterprises:
-            return None
-        if self.alr_red:
-            return "red"
-        return "yellow" if self.alr_yellow or self.loss_making else "green"
-
-
-def _alr_level(industry: str, assets: int, liabilities: int) -> str | None:
-    lines = SOE_ALR_LINES.get(industry)
-    if lines is None or not assets:
-        return None
-    alr = liabilities / assets
-    if alr >= lines["red"]:
-        return "red"
-    return "yellow" if alr >= lines["yellow"] else "green"
 
 
 def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
@@ -68,6 +51,7 @@ def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
                             f.c.period == latest.c.period)))
     n = assets = liabilities = profit = losses = yellow = red = financial = financial_assets = 0
     newest: str | None = None
+    settings = load_settings(engine)
     with engine.connect() as conn:
         for industry, period, a, li, pr in conn.execute(q):
             newest = max(newest or period, period)
@@ -79,8 +63,9 @@ def soe_totals(engine: Engine, scope: Scope) -> SoeTotals:
             assets += int(a)
             liabilities += int(li)
             profit += int(pr)
-            losses += pr < 0
-            lv = _alr_level(industry, int(a), int(li))
+            losses += band("SOE_LOSS", yuan_of_fen(int(pr)), settings) not in ("green", None)
+            lv = band("SOE_ALR", Fraction(int(li), int(a)), settings, industry_type=industry) \
+                if a else None
             yellow += lv == "yellow"
             red += lv == "red"
     return SoeTotals(n, assets, liabilities, profit, losses, yellow, red, financial,

@@ -13,8 +13,6 @@ from data.query.members import own_regions, own_sum
 from data.query.scope import Scope
 
 DEBT_TYPES = {"1": "general", "2": "special"}
-# Rule DEBT_RATIO bands (balance / comprehensive capacity), worst first.
-DEBT_RATIO_BANDS = (("red", 3.0), ("orange", 2.0), ("yellow", 1.2))
 
 
 @dataclass(frozen=True)
@@ -46,17 +44,6 @@ class DebtPosition:
     @property
     def liability_ratio(self) -> float | None:
         return ratio(self.total_balance, self.gdp)
-
-    @property
-    def level(self) -> str | None:
-        """The DEBT_RATIO band; None when there is no capacity to compare."""
-        r = self.debt_ratio
-        if r is None:
-            return None
-        for name, line in DEBT_RATIO_BANDS:
-            if r >= line:
-                return name
-        return "green"
 
     def over_limit(self) -> list[str]:
         """Debt types whose balance exceeds the limit (rule DEBT_OVER_LIMIT); a

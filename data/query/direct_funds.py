@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from data import schema as s
-from data.measures import DIRECT_PAY_LAG_PP, gap_level, gap_pp, ratio, time_progress
+from data.measures import gap_pp, ratio, time_progress
 from data.query.base import in_regions, region_codes
 from data.query.scope import Scope
 
@@ -28,11 +28,6 @@ class DirectFunds:
     @property
     def gap_pp(self) -> float | None:
         return gap_pp(self.payment_rate, self.time_progress)
-
-    @property
-    def level(self) -> str | None:
-        """DIRECT_PAY_LAG's bands applied to the total (None without funds)."""
-        return gap_level(self.gap_pp, DIRECT_PAY_LAG_PP)
 
 
 def direct_funds(engine: Engine, scope: Scope) -> DirectFunds:

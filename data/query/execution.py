@@ -9,10 +9,13 @@ from typing import Iterable
 from sqlalchemy import Engine
 
 from data.hierarchy import Hierarchies, Tree, hierarchies
-from data.measures import FUND_TYPE_NAMES, THREE_PUBLIC_ECO_CODES, THRESHOLDS, exec_level, gap_pp, ratio
+from data.measures import FUND_TYPE_NAMES, gap_pp, ratio
 from data.query.base import (in_codes, measures, month_end, paid_by, quota_by,
                              same_day_last_year, to_date)
 from data.query.scope import QueryError, Scope, scope_end, scope_tp
+from data.rules import band, load_settings
+from data.rules.execution import THREE_PUBLIC_ECO_CODES
+from data.rules.grading import yuan_of_fen
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class ExecRow:
     paid: int  # Σ payments to D, fen
     rate: float | None  # paid / budget; None when budget is 0
     gap_pp: float | None  # (rate − TP) · 100
-    level: str | None  # EXEC_LAG level; None below the minimum
+    level: str | None  # the rule's level (EXEC_LAG; THREE_PUBLIC_OVER in three_public); None: not evaluated
 
 
 
@@ -36,9 +39,14 @@ class MonthRow:
 
 
 
-def _exec_row(code: str | None, name: str, budget: int, paid: int, tp: float) -> ExecRow:
+def _exec_row(code: str | None, name: str, budget: int, paid: int, tp: float,
+              settings) -> ExecRow:
+    """A row with rule EXEC_LAG's banding of its gap (the same minimum and
+    lines for every dimension, SPEC §3.2)."""
     rate = ratio(paid, budget)
-    return ExecRow(code, name, budget, paid, rate, gap_pp(rate, tp), exec_level(budget, rate, tp))
+    gap = gap_pp(rate, tp)
+    return ExecRow(code, name, budget, paid, rate, gap,
+                   band("EXEC_LAG", gap, settings, budget_fen=budget))
 
 
 # -- execution ---------------------------------------------------------------------
@@ -117,7 +125,8 @@ def execution(engine: Engine, scope: Scope, by: str, parent: str | None = None) 
                 if anc in chosen:
                     totals[anc][0] += b
                     totals[anc][1] += p
-        return [_exec_row(c, tree.name.get(c, c), *totals[c], tp)
+        settings = load_settings(engine)
+        return [_exec_row(c, tree.name.get(c, c), *totals[c], tp, settings)
                 for c in _preorder(tree, selection)]
 
     col, key_of, name_of, extra = _by_spec(h, by, parent)
@@ -130,7 +139,8 @@ def execution(engine: Engine, scope: Scope, by: str, parent: str | None = None) 
         acc = totals.setdefault(key, [0, 0])
         acc[0] += b
         acc[1] += p
-    return [_exec_row(k, name_of(k), *totals[k], tp) for k in sorted(totals)]
+    settings = load_settings(engine)
+    return [_exec_row(k, name_of(k), *totals[k], tp, settings) for k in sorted(totals)]
 
 
 def _by_spec(h: Hierarchies, by: str, parent: str | None):
@@ -170,7 +180,7 @@ def execution_total(engine: Engine, scope: Scope) -> ExecRow:
     sums = measures(engine, scope, h, [])
     b, p = sums.get((), [0, 0])
     name = h.region.name.get(scope.mof_div, scope.mof_div) if scope.mof_div else "合计"
-    return _exec_row(scope.mof_div, name, b, p, scope_tp(scope))
+    return _exec_row(scope.mof_div, name, b, p, scope_tp(scope), load_settings(engine))
 
 
 # -- monthly trend ---------------------------------------------------------------------
@@ -206,34 +216,32 @@ def monthly(engine: Engine, scope: Scope) -> list[MonthRow]:
 # -- rule views ---------------------------------------------------------------------------
 
 def three_public(engine: Engine, scope: Scope) -> list[ExecRow]:
-    """三公经费 by agency: quotas to D vs payments to D on 30212, 30217, 30231,
-    31013 (and any code below them), summed; level red when paid > budget
-    (THREE_PUBLIC_OVER), else green."""
+    """三公经费 by agency: quotas to D vs payments to D on the codes of rule
+    THREE_PUBLIC_OVER (30212, 30217, 30231, 31013), summed; level the rule's
+    banding of paid − budget."""
     h = hierarchies(engine)
-    tree = h.scheme("DEP_ECO")
-    codes = set().union(*(tree.descendants(c) for c in THREE_PUBLIC_ECO_CODES))
     sums = measures(engine, scope, h, ["agency_code"],
-                     lambda t: [in_codes(t.c.dep_bgt_eco_code, codes)])
-    tp = scope_tp(scope)
+                    lambda t: [in_codes(t.c.dep_bgt_eco_code, THREE_PUBLIC_ECO_CODES)])
+    tp, settings = scope_tp(scope), load_settings(engine)
     out = []
     for (code,), (b, p) in sorted(sums.items()):
         rate = ratio(p, b)
         out.append(ExecRow(code, h.agency_name.get(code, code), b, p, rate, gap_pp(rate, tp),
-                           "red" if p > b else "green"))
+                           band("THREE_PUBLIC_OVER", yuan_of_fen(p - b), settings)))
     return out
 
 
 def year_end(engine: Engine, scope: Scope) -> list[dict]:
     """Per project: payments to D made in November–December, the project's
-    quotas to D (its annual quota), their share, and level red when the share
-    exceeds the YEAR_END_SURGE threshold (None when the project has no quota)."""
+    quotas to D (its annual quota), their share, and rule YEAR_END_SURGE's
+    banding of the share (None when the project has no quota)."""
     h = hierarchies(engine)
     fy = scope.fiscal_year
     has_project = lambda t: [t.c.pro_code.is_not(None)]  # noqa: E731
     with engine.connect() as conn:
         annual = quota_by(conn, scope, h, ["pro_code"], has_project)
         surge = paid_by(conn, scope, h, ["pro_code"], has_project, since=date(fy, 11, 1))
-    limit = THRESHOLDS["YEAR_END_SURGE"]["red_share"]
+    settings = load_settings(engine)
     out = []
     for key in sorted(set(annual) | set(surge)):
         code = key[0]
@@ -243,5 +251,5 @@ def year_end(engine: Engine, scope: Scope) -> list[dict]:
         out.append({"code": code, "name": h.project_name.get(code, code),
                     "agency_code": agency, "agency_name": h.agency_name.get(agency),
                     "nov_dec": nov_dec, "annual_quota": quota_fen, "share": share,
-                    "level": None if share is None else ("red" if share > limit else "green")})
+                    "level": band("YEAR_END_SURGE", share, settings)})
     return out

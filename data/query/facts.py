@@ -7,7 +7,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from data import schema as s
 from data.hierarchy import hierarchies
-from data.measures import payment_flags, ratio
+from data.measures import ratio
 from data.query.base import chunks, in_codes, num, paid_by, scope_conditions, to_date
 from data.query.scope import QueryError, Scope, scope_end
 
@@ -63,9 +63,8 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
     """The payments to D under the scope, one page. `search` matches payee,
     use or certificate id (case-insensitive substring); `sort` is a column of
     PAYMENT_SORT_KEYS, '-' first for descending (default '-pay_date'). Each
-    row carries its quota (`bgt_id`, `quota_exists`), the paying agency's name
-    and `flags` {rule ID: level} of the payment-level rules PAY_NO_QUOTA,
-    LARGE_CASH, SELF_TRANSFER, UNION_PAYMENT (SPEC §2)."""
+    row carries its quota (`bgt_id`, `quota_exists`) and the paying agency's
+    name; the rule engine's breaches say which payments are flagged."""
     if offset < 0:
         raise QueryError("offset", "不能为负 / must not be negative")
     if limit < 1:
@@ -111,5 +110,4 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
         r["pay_date"] = to_date(r["pay_date"])
         r["agency_name"] = h.agency_name.get(r["agency_code"])
         r["quota_exists"] = r["bgt_id"] in known
-        r["flags"] = payment_flags(r, r["agency_name"], r["quota_exists"])
     return Page(rows=rows, total=total)

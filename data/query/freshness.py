@@ -1,16 +1,15 @@
-"""Data freshness: the latest data date of each monthly source on or before D."""
+"""Data freshness: the latest data date of each monthly source on or before D.
+Whether a source is late is rule DATA_STALE's to say, region by region."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Engine, func, select
 
 from data import schema as s
 from data.query.base import in_regions, period_end, region_codes, year_month
 from data.query.scope import Scope
-
-STALE_AFTER_DAYS = 40  # rule DATA_STALE
 
 FRESHNESS_SOURCES = {
     "payment": "国库集中支付",
@@ -25,7 +24,6 @@ class Freshness:
     dataset: str
     label: str
     latest: date | None  # the latest data date on or before D (a period: its last day)
-    stale: bool  # rule DATA_STALE: older than D − 40 days, or no data at all
 
 
 def freshness(engine: Engine, scope: Scope) -> list[Freshness]:
@@ -43,7 +41,6 @@ def freshness(engine: Engine, scope: Scope) -> list[Freshness]:
         .select_from(a.join(ag, a.c.agency_code == ag.c.agency_code))
         .where(a.c.period <= month, in_regions(ag.c.mof_div_code, regions)),
     }
-    cutoff = as_of - timedelta(days=STALE_AFTER_DAYS)
     out = []
     with engine.connect() as conn:
         for name, q in queries.items():
@@ -52,6 +49,5 @@ def freshness(engine: Engine, scope: Scope) -> list[Freshness]:
             if raw is not None:
                 latest = (min(period_end(raw), as_of) if isinstance(raw, str) and len(raw) == 7
                           else raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10]))
-            out.append(Freshness(name, FRESHNESS_SOURCES[name], latest,
-                                 latest is None or latest < cutoff))
+            out.append(Freshness(name, FRESHNESS_SOURCES[name], latest))
     return out

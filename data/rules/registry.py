@@ -92,6 +92,14 @@ class Rule:
         return sorted((t for t in self.thresholds if t.level and t.group == group),
                       key=lambda t: LEVEL_ORDER[t.level])
 
+    def lines_zh(self, thresholds: dict | None = None) -> str:
+        """The lines in force, mildest first, as a short phrase for a tooltip or
+        a caption: `关注线：落后序时进度 10 个百分点；严重线：落后序时进度 20 个百分点`."""
+        values = {**self.defaults(), **(thresholds or {})}
+        lines = sorted((t for t in self.thresholds if t.level),
+                       key=lambda t: (t.group, -LEVEL_ORDER[t.level]))
+        return "；".join(f"{t.label_zh} {show(t.unit, values[t.key])}" for t in lines)
+
     def formula(self, thresholds: dict | None = None) -> str:
         """formula_zh with the thresholds in force (default: the defaults)."""
         values = {**self.defaults(), **(thresholds or {})}

@@ -1,11 +1,12 @@
 """The payment grid's data: one block of payments per request of the grid's
-infinite row model, through the query cache."""
+infinite row model, through the query cache, each with the rule engine's flags
+as of the grid's date."""
 from __future__ import annotations
 
 from dash import MATCH, Input, Output, State, callback, no_update
 
 from components import grid
-from data.query import payments
+from data.query import payments, scope_end
 from service import view
 from service.cache import cached_call
 
@@ -19,8 +20,10 @@ def payment_rows(request: dict | None, query: dict | None):
     if not request or not query:
         return no_update
     start, limit = grid.block_range(request)
-    page = cached_call(payments, grid.scope_of(query), bgt_id=query.get("bgt_id"),
+    scope = grid.scope_of(query)
+    page = cached_call(payments, scope, bgt_id=query.get("bgt_id"),
                        search=query.get("search"), sort=grid.sort_of(request.get("sortModel")),
                        offset=start, limit=limit)
-    names = view.names()
-    return {"rowData": [grid.payment_row(r, names) for r in page.rows], "rowCount": page.total}
+    names, flagged = view.names(), view.flags(scope_end(scope), "payment")
+    return {"rowData": [grid.payment_row({**r, "flags": flagged.get(r["pay_cert_id"], {})}, names)
+                        for r in page.rows], "rowCount": page.total}

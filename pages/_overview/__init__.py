@@ -1,0 +1,1 @@
+"""The overview's sections (pages/overview.py)."""

@@ -1,0 +1,180 @@
+"""The overview's tiles, one per area. A tile shows the selection's total; its
+level is the worst breach of the area's rules anywhere in the selection (a
+lagging township or a late fund is not hidden by a healthy total), with the
+rule engine's banding of the total itself where a rule applies to it, and a
+line counting those breaches that opens them in 预警中心."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+from dash import dcc, html
+
+from components import format as fmt
+from components import levels, urlstate
+from components.kpi import kpi_tile, money_figure
+from data import query as q
+from data.measures import gap_pp, ratio
+from data.rules import RULES, Breach, band
+from service import view
+
+WARNINGS_PATH = "/warnings"
+
+
+class Area:
+    """The breaches of some rules within the selection, and how a tile shows them."""
+
+    def __init__(self, found: Sequence[Breach], rules: Sequence[str], params: dict[str, str],
+                 area: str):
+        self.rules = tuple(rules)
+        self.found = [b for b in found if b.rule in self.rules]
+        self.params, self.area = params, area
+
+    def level(self, *own: str | None) -> str | None:
+        """The worst of the breaches and of the banding of the tile's own figures."""
+        return levels.worst(*own, *(b.level for b in self.found))
+
+    def title(self) -> str:
+        """The badge's tooltip: which rules decide the level, and their lines."""
+        return "；".join(view.rule_note(r) for r in self.rules)
+
+    def line(self) -> html.Div | None:
+        """`▲严重 2 · ▲关注 1 项预警（含下级区划）›` linking to 预警中心."""
+        if not self.found:
+            return None
+        counts = Counter(b.level for b in self.found)
+        text = " · ".join(f"{levels.text(lv)} {counts[lv]}" for lv in ("red", "orange", "yellow")
+                          if counts[lv])
+        href = urlstate.link(WARNINGS_PATH, {**urlstate.keep_global(self.params), "area": self.area})
+        return html.Div(dcc.Link(f"{text} 项预警（含下级区划）›", href=href,
+                                 className="kpi-breaches"), className="kpi-sub-line")
+
+
+def revenue(row, tax_share: float | None, tp: float, area: Area, href: str | None):
+    rate = ratio(row.revenue, row.revenue_budget)
+    gap = gap_pp(rate, tp)
+    settings = view.rule_settings()
+    general = row.fund_type == "1"  # REVENUE_LAG and TAX_SHARE_LOW judge the general budget
+    level = area.level(band("REVENUE_LAG", gap, settings) if general else None,
+                       band("TAX_SHARE_LOW", tax_share, settings) if general else None)
+    number, unit = money_figure(row.revenue)
+    sub = [html.Div(["预算 ", html.Strong(fmt.money(row.revenue_budget)), f" · 完成 {fmt.pct(rate)}"]),
+           html.Div(f"序时进度 {fmt.pct(tp)} · 相差 {fmt.pp(gap)}")]
+    if tax_share is not None:
+        sub.append(html.Div(f"税收占比 {fmt.pct(tax_share)}"))
+    return kpi_tile(
+        f"{row.name}收入", number, unit, level=level, show_level=level is not None,
+        level_title=area.title(), rate=rate, time_progress=tp, sub=[*sub, area.line()],
+        explain=RULES["REVENUE_LAG"].explain_zh, href=href, tile_id="kpi-revenue")
+
+
+def expenditure(row, budget_name: str, tp: float, area: Area, href: str | None):
+    number, unit = money_figure(row.paid)
+    level = area.level(row.level)
+    return kpi_tile(
+        f"{budget_name}支出", number, unit, level=level, show_level=level is not None,
+        level_title=area.title(), rate=row.rate, time_progress=tp,
+        sub=[html.Div(["已下达指标 ", html.Strong(fmt.money(row.budget)),
+                       f" · 执行率 {fmt.pct(row.rate)}"]),
+             html.Div(f"序时进度 {fmt.pct(tp)} · 相差 {fmt.pp(row.gap_pp)}"), area.line()],
+        explain=RULES["EXEC_LAG"].explain_zh, href=href, tile_id="kpi-expenditure")
+
+
+def tax_share(rows) -> float | None:
+    """Tax (类 101) over all revenue of the selection, year to D."""
+    total = sum(r.collected for r in rows)
+    tax = sum(r.collected for r in rows if r.code == "101")
+    return ratio(tax, total)
+
+
+def direct(d: q.DirectFunds, area: Area, href: str | None):
+    if not d.received:
+        return kpi_tile("直达资金支付进度", "—", sub="本年度尚无上级下达的直达资金", show_level=False,
+                        href=href, tile_id="kpi-direct")
+    # Judged fund by fund and region (each after its grace days), never on the total.
+    level = area.level("green")
+    return kpi_tile(
+        "直达资金支付进度", fmt.pct(d.payment_rate), level=level, level_title=area.title(),
+        rate=d.payment_rate, time_progress=d.time_progress,
+        sub=[html.Div(["已支付 ", html.Strong(fmt.money(d.paid)), " / 已下达 ",
+                       html.Strong(fmt.money(d.received))]),
+             html.Div(f"分配率 {fmt.pct(d.allocation_rate)} · 与序时进度相差 {fmt.pp(d.gap_pp)}"),
+             area.line()],
+        explain=RULES["DIRECT_PAY_LAG"].explain_zh, href=href, tile_id="kpi-direct")
+
+
+def debt(position: q.DebtPosition, area: Area, href: str | None):
+    over = position.over_limit()
+    settings = view.rule_settings()
+    level = area.level(band("DEBT_RATIO", position.debt_ratio, settings),
+                       band("LIABILITY_RATIO", position.liability_ratio, settings))
+    rows = [html.Div([f"{name} 余额 ", html.Strong(fmt.money(position.balance[key])),
+                      " / 未报送限额" if position.limit[key] is None
+                      else f" / 限额 {fmt.money(position.limit[key])}",
+                      " · 超限额" if key in over else ""])
+            for key, name in (("general", "一般债务"), ("special", "专项债务"))]
+    rows.append(html.Div(f"债务率 {fmt.pct(position.debt_ratio)} · "
+                         f"负债率 {fmt.pct(position.liability_ratio)}"))
+    number, unit = money_figure(position.total_balance)
+    return kpi_tile(
+        "政府债务余额", number, unit, level=level, show_level=level is not None,
+        level_title=area.title(),
+        rate=position.total_balance / position.total_limit if position.total_limit else None,
+        sub=[*rows, area.line()], explain=RULES["DEBT_RATIO"].explain_zh, href=href,
+        tile_id="kpi-debt")
+
+
+def soe(totals: q.SoeTotals, area: Area, href: str | None):
+    if not totals.enterprises and not totals.financial:
+        return kpi_tile("国有企业资产负债率", "—", sub="尚无企业财务报表", show_level=False,
+                        href=href, tile_id="kpi-soe")
+    level = area.level("green" if totals.enterprises else None)
+    return kpi_tile(
+        "国有企业资产负债率", fmt.pct(totals.alr), level=level, show_level=level is not None,
+        level_title=area.title(), rate=totals.alr,
+        sub=[html.Div(["资产总额 ", html.Strong(fmt.money(totals.assets)), " · 负债总额 ",
+                       html.Strong(fmt.money(totals.liabilities))]),
+             html.Div(f"{totals.enterprises} 户企业 · 超警戒线 {totals.alr_yellow + totals.alr_red} 户"
+                      f"（其中超管控线 {totals.alr_red} 户）· 亏损 {totals.loss_making} 户"
+                      + (f" · 另有金融企业 {totals.financial} 户（不计入）" if totals.financial
+                         else "")),
+             area.line()],
+        explain=RULES["SOE_ALR"].explain_zh, href=href, tile_id="kpi-soe")
+
+
+def freshness(rows: list[q.Freshness], area: Area):
+    """Each source's latest date; a source is late where DATA_STALE flags it
+    for any region of the selection (a late township is named)."""
+    late: dict[str, list[str]] = {}
+    names = view.names()
+    for b in area.found:
+        dataset, _, region = b.entity_code.partition("@")
+        late.setdefault(dataset, []).append(names.region.get(region, region))
+    items = [html.Li([html.Span(r.label),
+                      html.Span([fmt.cn_date(r.latest) if r.latest else "无数据", " ",
+                                 levels.badge("yellow", "滞后", "、".join(late[r.dataset]))
+                                 if r.dataset in late else levels.badge("green")])],
+                     **{"data-dataset": r.dataset})
+             for r in rows]
+    stale = sum(1 for r in rows if r.dataset in late)
+    return kpi_tile(
+        "数据报送", f"{len(rows) - stale}/{len(rows)}", "项按时",
+        level=area.level("green"), level_title=area.title(),
+        sub=[html.Ul(items, className="freshness"), area.line()],
+        explain=RULES["DATA_STALE"].explain_zh, tile_id="kpi-freshness")
+
+
+def open_breaches(found: Sequence[Breach], params: dict[str, str]):
+    """Every open breach of the selection by level, linking to 预警中心."""
+    counts = Counter(b.level for b in found)
+    items = [html.Li(dcc.Link([levels.badge(lv), f" {counts[lv]} 项"],
+                              href=urlstate.link(WARNINGS_PATH,
+                                                 {**urlstate.keep_global(params), "level": lv})),
+                     **{"data-level": lv})
+             for lv in ("red", "orange", "yellow")]
+    return kpi_tile(
+        "当前预警", str(len(found)), "项", level=levels.worst(*counts) or "green",
+        sub=html.Ul(items, className="freshness"),
+        explain="27 条预警规则在所选区划（含下级区划）发现的问题，按严重程度分级。",
+        href=urlstate.link(WARNINGS_PATH, urlstate.keep_global(params)), link_text="进入预警中心",
+        tile_id="kpi-warnings")
