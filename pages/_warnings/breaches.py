@@ -183,7 +183,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
         html.H3(f"预警明细（{len(found)} 项）", className="section-title"),
         html.P(hint, className="drill-hint", id="warn-hint"),
         dcc.Store(id=QUERY, data=query),
-        drill.nav(GRID),
-        grid.paged_grid(drill.rows_id(GRID), COLUMNS, dark=state.dark,
-                        className="drill-grid warn-grid", row_id="href"),
+        html.Div([drill.nav(GRID),
+                  grid.paged_grid(drill.rows_id(GRID), COLUMNS, dark=state.dark,
+                                  className="drill-grid", row_id="href")], id="warn-grid"),
     ], notes
