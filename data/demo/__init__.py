@@ -16,7 +16,7 @@ from collections import Counter
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from data.demo import catalog as cat
@@ -215,13 +215,25 @@ def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: in
 def load_demo(engine, scale: str = "small", seed: int = 2025, as_of: date = DEFAULT_AS_OF,
               workdir: Path | None = None, evaluate_rules: bool = True):
     """Write the demo files and import them all through the importer (one
-    transaction), then (unless evaluate_rules=False) run the warning rules.
-    Returns the importer's ImportReport."""
-    from data.importer import import_files
+    transaction), then (unless evaluate_rules=False) run the warning rules as
+    of each month end of the year before D and as of D, so the store holds
+    the history a monthly import would have built (first seen dates, the
+    trend of open breaches). Returns the importer's ImportReport."""
+    from data.importer import evaluate_into, import_files
+
+    def load(folder: Path):
+        paths = write_demo_files(folder, scale, seed, as_of)
+        report = import_files(engine, paths, username="demo", evaluate_rules=False)
+        if evaluate_rules:
+            evaluate_into(engine, report, month_ends_before(as_of))
+        return report
 
     if workdir is not None:
-        paths = write_demo_files(Path(workdir), scale, seed, as_of)
-        return import_files(engine, paths, username="demo", evaluate_rules=evaluate_rules)
+        return load(Path(workdir))
     with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
-        paths = write_demo_files(Path(tmp), scale, seed, as_of)
-        return import_files(engine, paths, username="demo", evaluate_rules=evaluate_rules)
+        return load(Path(tmp))
+
+
+def month_ends_before(d: date) -> list[date]:
+    """The month ends of year(D) before D's month."""
+    return [date(d.year, m + 1, 1) - timedelta(days=1) for m in range(1, d.month)]

@@ -6,9 +6,9 @@
 All files are one transaction: on any error `ImportRejected` is raised with
 every error (file:line:COLUMN, Chinese / English) and nothing is written.
 """
-from data.importer.batch import import_files
+from data.importer.batch import evaluate_into, import_files
 from data.importer.datasets import DATASETS, ORDER
 from data.importer.errors import FileReport, ImportRejected, ImportReport, Issue
 
 __all__ = ["DATASETS", "ORDER", "FileReport", "ImportRejected", "ImportReport", "Issue",
-           "import_files"]
+           "evaluate_into", "import_files"]

@@ -3,10 +3,10 @@ transaction, all or nothing."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from sqlalchemy import Engine
 
@@ -86,12 +86,17 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
                 conn.commit()
     report = ImportReport(batch_id=batch_id, files=reports, data_version=version)
     if evaluate_rules:
-        _evaluate_rules(engine, report)
+        evaluate_into(engine, report)
     return report
 
 
-def _evaluate_rules(engine: Engine, report: ImportReport) -> None:
+def evaluate_into(engine: Engine, report: ImportReport, earlier: Sequence[date] = ()) -> None:
+    """Run the rules after a committed import, as of the `earlier` dates in
+    order and then the data date, into the report; a failure is reported and
+    never undoes the import."""
     try:
+        for day in earlier:
+            run_rules(engine, day)
         report.rules = run_rules(engine)
     except Exception as err:  # the import is committed; a rule failure must not look like its failure
         log.exception("rule evaluation failed after import batch %s", report.batch_id)
