@@ -1,6 +1,6 @@
 # `make run`  installs, migrates, loads the demo into an empty store, serves on :8050
 # `make test` installs what the tests need and runs the whole suite
-# `make bench` measures import, query and page (callback) speed at demo scales
+# `make bench` measures import, query, page (callback) and rule-engine speed at demo scales
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
@@ -42,6 +42,7 @@ bench: install-dev
 	$(PY) bench/import_payments.py
 	$(PY) bench/query_speed.py
 	$(PY) bench/page_speed.py
+	$(PY) bench/rules_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

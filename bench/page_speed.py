@@ -9,7 +9,8 @@ and JSON). The path walked is the one a chairs' meeting takes: the overview,
 the execution page by each dimension, the department furthest behind time
 progress, its most lagging agency, that agency's largest project, its largest
 quota, and the first page of that quota's payments (the grid's own callback);
-then the revenue page's tabs and a function drill. "cold" clears the query
+then the revenue page's tabs and a function drill, and 预警中心 (its tabs,
+filters, a date evaluated on request, the breach grid). "cold" clears the query
 cache before every request (the first click after an import); "warm" is the
 same request again (another presenter on the same state). The store is the
 one `bench/query_speed.py` uses (demo generated into it when empty).
@@ -22,6 +23,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,7 +34,6 @@ from bench.store import add_store_args, open_store  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
-GRID_OUTPUT = '{"name":["MATCH"],"type":"payment-grid"}.getRowsResponse'
 
 
 def page_request(path: str, params: dict[str, str]) -> dict:
@@ -48,23 +49,26 @@ def page_request(path: str, params: dict[str, str]) -> dict:
     }
 
 
-def grid_request(name: str, query: dict) -> dict:
-    grid_id = {"name": name, "type": "payment-grid"}
+def grid_request(grid_id: dict, state_id, query: dict, matched: bool) -> dict:
+    """The data request of a server-paged grid; `matched`: its callback is
+    registered with a MATCH id (the payment grid) rather than a fixed one."""
+    key = json.dumps({k: ["MATCH"] if matched and k == "name" else v for k, v in grid_id.items()},
+                     separators=(",", ":"), sort_keys=True)
     return {
-        "output": GRID_OUTPUT,
+        "output": f"{key}.getRowsResponse",
         "outputs": {"id": grid_id, "property": "getRowsResponse"},
         "inputs": [{"id": grid_id, "property": "getRowsRequest",
                     "value": {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}}],
         "changedPropIds": [json.dumps(grid_id, separators=(",", ":")) + ".getRowsRequest"],
-        "state": [{"id": {"name": name, "type": "payment-query"}, "property": "data",
-                   "value": query}],
+        "state": [{"id": state_id, "property": "data", "value": query}],
     }
 
 
 def walk(engine, as_of):
     """(label, request body) along the presenter's path."""
-    from components import grid
+    from components import drill, grid
     from data import query as q
+    from pages._warnings import breaches
 
     d = as_of.isoformat()
     scope = q.Scope(as_of=as_of)
@@ -96,11 +100,26 @@ def walk(engine, as_of):
         ("财政收支 支出 → 类", "/revenue-expenditure",
          {**base, "tab": "expenditure", "func": func_class}),
     ]
+    month_end = as_of.replace(day=1) - timedelta(days=1)
+    steps += [
+        ("预警中心", "/warnings", base),
+        ("预警中心 严重", "/warnings", {**base, "level": "red"}),
+        ("预警中心 EXEC_LAG", "/warnings", {**base, "rule": "EXEC_LAG"}),
+        ("预警中心 变化趋势", "/warnings", {**base, "tab": "trend"}),
+        ("预警中心 规则与阈值", "/warnings", {**base, "tab": "rules", "rule": "EXEC_LAG"}),
+        (f"预警中心 {month_end}（即时计算）", "/warnings", {"as_of": month_end.isoformat()}),
+    ]
     out = [(label, page_request(path, params)) for label, path, params in steps]
     quota_scope = q.Scope(as_of=as_of, year=as_of.year)
     out.append(("指标的支付明细 第 1 页",
-                grid_request("exec-payments",
-                             grid.payment_query(quota_scope, bgt_id=quota, href="/execution"))))
+                grid_request({"name": "exec-payments", "type": "payment-grid"},
+                             {"name": "exec-payments", "type": "payment-query"},
+                             grid.payment_query(quota_scope, bgt_id=quota, href="/execution"),
+                             matched=True)))
+    out.append(("预警明细 第 1 页",
+                grid_request(drill.rows_id(breaches.GRID), breaches.QUERY,
+                             {"as_of": d, "mof_div": None, "filters": {}, "params": base},
+                             matched=False)))
     return out
 
 
