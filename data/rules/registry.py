@@ -311,7 +311,7 @@ _RULES = [
             "yellow", "<"),
          _t("red_ratio", "严重线：分配率低于", "red: allocated share below", "ratio", "0.8", "red", "<")),
         "直达资金“快速直达、精准直达”的要求：收到后要及时分配下达到单位和项目。",
-        "收到直达资金超过 {grace_days} 后，带该资金代码的指标（本区划及下级）÷ 收到金额，"
+        "本区划及下级收到已超过 {grace_days} 的直达资金，带该资金代码的指标（同一范围）÷ 这些收到金额，"
         "低于 {yellow_ratio} 为关注，低于 {red_ratio} 为严重。",
         "直达资金是中央直接下达、用于惠企利民的钱，要求尽快落实到具体单位和项目。迟迟分不下去，钱就到不了老百姓和企业手里。",
         "A direct fund not fully allocated to quotas 30 days after it was received.",
@@ -321,8 +321,8 @@ _RULES = [
         "direct", _YELLOW_RED, "pp", "支出率减序时进度（百分点，负数为落后）",
         (_grace(), *_lags()),
         "直达资金按月监控支出进度的做法。",
-        "收到直达资金超过 {grace_days} 后，带该资金代码的当年支付（本区划及下级）÷ 收到金额，减去序时进度；"
-        "落后 {yellow_lag_pp} 为关注，落后 {red_lag_pp} 为严重。",
+        "本区划及下级收到已超过 {grace_days} 的直达资金，带该资金代码的当年支付（同一范围）÷ 这些收到金额，"
+        "减去序时进度；落后 {yellow_lag_pp} 为关注，落后 {red_lag_pp} 为严重。",
         "直达资金分下去之后还要真正花出去。支出明显慢于时间进度，说明资金在单位账上沉淀，没有及时发挥作用。",
         "Direct-fund spending against the amount received and the time gone by.",
         links.direct_fund),
