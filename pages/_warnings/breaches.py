@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import charts, drill, grid, levels, urlstate
 from components import format as fmt
-from data.hierarchy import Names, chain
+from data.hierarchy import Names
 from data.rules import RULES, Breach
 from service import view
 
@@ -23,24 +23,15 @@ FILTER_KEYS = ("level", "rule", "area", "dept")
 SORTS = {"level", "rule", "entity", "region", "first_seen"}
 
 
-def selected(found: Sequence[Breach], names: Names, params: dict[str, str],
-             mof_div: str | None) -> list[Breach]:
-    """The breaches under the filters: region (the breach's region at or below
-    `mof_div`), level, rule, area and department."""
-    out = []
-    for b in found:
-        if mof_div and (b.mof_div is None or mof_div not in chain(names.region_parent, b.mof_div)):
-            continue
-        if params.get("level") and b.level != params["level"]:
-            continue
-        if params.get("rule") and b.rule != params["rule"]:
-            continue
-        if params.get("area") and RULES[b.rule].area != params["area"]:
-            continue
-        if params.get("dept") and b.dept != params["dept"]:
-            continue
-        out.append(b)
-    return out
+def selected(found: Sequence[Breach], params: dict[str, str]) -> list[Breach]:
+    """The breaches under the filters of `params`: level, rule, area, department."""
+    def keep(b: Breach) -> bool:
+        return ((not params.get("level") or b.level == params["level"])
+                and (not params.get("rule") or b.rule == params["rule"])
+                and (not params.get("area") or RULES[b.rule].area == params["area"])
+                and (not params.get("dept") or b.dept == params["dept"]))
+
+    return [b for b in found if keep(b)]
 
 
 def href(state_params: dict[str, str], b: Breach) -> str:
@@ -103,8 +94,8 @@ def breach_rows(request: dict | None, query: dict | None):
     if not request or not query:
         return no_update
     names = view.names()
-    found = selected(view.breaches(date.fromisoformat(query["as_of"])), names, query["filters"],
-                     query.get("mof_div"))
+    found = selected(view.breaches_in(date.fromisoformat(query["as_of"]), query.get("mof_div")),
+                     query["filters"])
     sort = next((s for s in request.get("sortModel") or [] if s.get("colId") in SORTS), None)
     kind = sort["colId"] if sort else "level"
     found.sort(key=_sort_key(kind, names), reverse=bool(sort and sort["sort"] == "desc"))
@@ -163,9 +154,9 @@ def _filters(state: drill.PageState, names: Names) -> html.Div:
 
 def section(state: drill.PageState) -> tuple[list, list[str]]:
     names = view.names()
-    in_region = selected(view.breaches(state.filters.as_of), names, {}, state.filters.mof_div)
+    in_region = view.breaches_in(state.filters.as_of, state.filters.mof_div)
     filters = {k: state.params[k] for k in FILTER_KEYS if k in state.params}
-    found = selected(in_region, names, filters, None)
+    found = selected(in_region, filters)
     notes = []
     if state.get("rule") and state.get("rule") not in RULES:
         notes.append(f"链接中的规则“{state.get('rule')}”不存在。")
@@ -176,8 +167,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     hint = (f"共 {len(found)} 项预警。点击一行，打开显示该对象的页面。" if found
             else "所选范围内没有预警。")
     return [
-        _level_tiles(state, selected(in_region, names,
-                                     {k: v for k, v in filters.items() if k != "level"}, None)),
+        _level_tiles(state, selected(in_region, {k: v for k, v in filters.items() if k != "level"})),
         _filters(state, names),
         _by_rule_chart(state, found),
         html.H3(f"预警明细（{len(found)} 项）", className="section-title"),
