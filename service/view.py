@@ -8,9 +8,11 @@ from typing import Any
 
 from components import urlstate
 from components.drill import PageState, clean
-from data.hierarchy import Names, names_of
-from data.status import data_as_of
+from data import rules
+from data.accounts import audit, check_password
 from data.db import get_engine
+from data.hierarchy import Names, chain, names_of
+from data.status import data_as_of
 from service.cache import cached_call
 
 
@@ -54,34 +56,26 @@ def page_state(path: str, params: dict[str, Any]) -> PageState:
 
 def breaches(as_of: date) -> list:
     """Every breach as of D (data.rules.breaches_at), cached by data version and D."""
-    from data.rules import breaches_at
-
-    return cached_call(breaches_at, as_of)
+    return cached_call(rules.breaches_at, as_of)
 
 
 def evaluated(as_of: date) -> bool:
     """Whether the breaches at D are a stored evaluation (else computed on request)."""
-    from data.rules import is_stored
-
-    return is_stored(get_engine(), as_of)
+    return rules.is_stored(get_engine(), as_of)
 
 
 def run_history() -> list:
-    from data.rules import run_history as history
-
-    return history(get_engine())
+    """(as_of, level, open breaches) of every stored evaluation date."""
+    return rules.run_history(get_engine())
 
 
 def rule_settings() -> dict:
-    from data.rules import load_settings
-
-    return cached_call(load_settings)
+    """The thresholds in force, per rule (a change bumps the data version)."""
+    return cached_call(rules.load_settings)
 
 
 def rule_setting_history(rule_id: str) -> list[dict]:
-    from data.rules import setting_history
-
-    return setting_history(get_engine(), rule_id)
+    return rules.setting_history(get_engine(), rule_id)
 
 
 def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: bool,
@@ -89,21 +83,18 @@ def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: 
     """Change a rule's setting as a staff or admin account (checked by
     password), then evaluate the rules again so every page shows the new
     levels. Raises PermissionError or SettingError; returns the run summary."""
-    from data.accounts import audit, check_password
-    from data.rules import change_setting, run
-
     engine = get_engine()
     user = check_password(engine, username.strip(), password) if username.strip() else None
     if user is None or user["role"] not in ("staff", "admin"):
         raise PermissionError("需要工作人员或管理员账号和正确的密码 / a staff or admin account "
                               "and its password are required")
-    new = change_setting(engine, rule_id, username=user["username"], enabled=enabled,
-                         thresholds=thresholds)
+    new = rules.change_setting(engine, rule_id, username=user["username"], enabled=enabled,
+                               thresholds=thresholds)
     with engine.begin() as conn:
         audit(conn, user["username"], "rule_setting",
               f"{rule_id} enabled={new.enabled} "
               + " ".join(f"{k}={v}" for k, v in new.thresholds.items()))
-    return run(engine)
+    return rules.run(engine)
 
 
 def flags(as_of: date, entity_type: str) -> dict[str, dict[str, str]]:
@@ -119,16 +110,12 @@ def flags(as_of: date, entity_type: str) -> dict[str, dict[str, str]]:
 def rule_note(rule_id: str) -> str:
     """`预算执行进度滞后（EXEC_LAG）：关注线…；严重线…`: which rule coloured a
     figure and its lines in force, for a tooltip or a caption."""
-    from data.rules import RULES
-
-    rule, thresholds = RULES[rule_id], rule_settings()[rule_id].thresholds
+    rule, thresholds = rules.RULES[rule_id], rule_settings()[rule_id].thresholds
     return f"{rule.name_zh}（{rule_id}）：{rule.lines_zh(thresholds) or rule.formula(thresholds)}"
 
 
 def breaches_in(as_of: date, mof_div: str | None) -> list:
     """The breaches as of D whose entity lies in the region or below it (all: None)."""
-    from data.hierarchy import chain
-
     found = breaches(as_of)
     if mof_div is None:
         return found
