@@ -14,7 +14,7 @@ from pages._shared import scaffold
 from pages._warnings import breaches, catalogue, trend
 
 PATH = "/warnings"
-dash.register_page(__name__, path=PATH, name="预警中心", title="预警中心 · 财政监督大脑", order=5,
+dash.register_page(__name__, path=PATH, name="预警中心", title="预警中心 · 财政监督大脑", order=7,
                    icon="bi-exclamation-triangle", description="所有预警规则、当前预警、变化趋势和阈值设置")
 
 TABS = [("breaches", "当前预警"), ("trend", "变化趋势"), ("rules", "规则与阈值")]
