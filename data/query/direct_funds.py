@@ -10,6 +10,7 @@ from data.measures import gap_pp, ratio, time_progress
 from data.query.base import in_regions, region_codes
 from data.query.scope import Scope
 
+
 @dataclass(frozen=True)
 class DirectFunds:
     received: int
