@@ -186,8 +186,8 @@ def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: in
         outs["revenue"].write((y, per, div, code, fund, yuan(amount)))
     for y, div, code, fund, stage, amount in extra["revenue_budget"]:
         outs["revenue_budget"].write((y, div, code, fund, stage, yuan(amount)))
-    for code, year, received, when in sorted(cp.direct):
-        outs["direct_fund"].write((code, finance.direct_fund_name(code), year, cp.code,
+    for code, year, div, received, when in sorted(cp.direct):
+        outs["direct_fund"].write((code, finance.direct_fund_name(code), year, div,
                                    yuan(received), when.isoformat()))
     debt = extra["debt"]
     for y, kind, limit in sorted(debt["limits"]):

@@ -48,7 +48,25 @@ def plan_direct_funds(cp: CountyPlan, received_dates) -> None:
                 paid = int(received * pl.DIRECT_PAID[code])
                 for ln, part in zip(group, split_fen(paid, [ln.amount for ln in group])):
                     ln.mode, ln.paid = "pinned", part
-            cp.direct.append((code, year, received, received_dates[(code, year)]))
+            if planted and code in pl.DIRECT_TOWNSHIP_PAID:
+                town, share = pl.DIRECT_TOWNSHIP_PAID[code]
+                for ln in group:
+                    if ln.agency.div == town:
+                        ln.mode, ln.paid = "pinned", int(ln.amount * share)
+            # Each region reports what reached it: the county row the county
+            # agencies' share, a township row each township's.
+            for div, part in _by_region(group, received, cp.code):
+                cp.direct.append((code, year, div, part, received_dates[(code, year)]))
+
+
+def _by_region(group: list[Line], received: int, county: str) -> list[tuple[str, int]]:
+    """`received` split over the regions of the lines' agencies, in proportion
+    to what each region was allocated (the county first)."""
+    allocated: dict[str, int] = {}
+    for ln in group:
+        allocated[ln.agency.div] = allocated.get(ln.agency.div, 0) + ln.amount
+    regions = sorted(allocated, key=lambda d: (d != county, d))
+    return list(zip(regions, split_fen(received, [allocated[d] for d in regions])))
 
 
 # -- special-bond projects --------------------------------------------------------------

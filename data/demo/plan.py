@@ -101,7 +101,7 @@ class CountyPlan:
     agencies: list[Agency]
     projects: list[Project]
     lines: dict[int, list[Line]]
-    direct: list[tuple[str, int, int, date]] = field(default_factory=list)  # code, year, received, date
+    direct: list[tuple[str, int, str, int, date]] = field(default_factory=list)  # code, year, region, received, date
     general_expenditure: dict[int, int] = field(default_factory=dict)
     fund_expenditure: dict[int, int] = field(default_factory=dict)
     received_dates: dict[tuple[str, int], date] = field(default_factory=dict)

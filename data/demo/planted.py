@@ -59,6 +59,8 @@ EXEC_GAP = {AG["transport"]: -14.0, AG["agri"]: -24.0}
 EXEC_RATE = {AG["housing"]: 0.50}
 DIRECT_ALLOC = {"ZD004": 0.88, "ZD005": 0.62}
 DIRECT_PAID = {"ZD003": 0.76, "ZD004": 0.97 * 0.88, "ZD005": 0.50 * 0.62}
+# A township's share of a direct fund paid slowly while the county's total is on time.
+DIRECT_TOWNSHIP_PAID = {"ZD001": (TOWN[3], 0.40)}
 DEBT_RATIO = 1.38
 LIABILITY_RATIO = 0.63
 SPECIAL_LIMIT_FACTOR = 0.97          # special debt limit / special balance
@@ -134,6 +136,10 @@ def planted_cases(as_of: date) -> list[Case]:
              "only 31% of the received amount paid", "consequence"),
         Case("DIRECT_PAY_LAG", "yellow", "direct_fund", f"ZD003@{C}",
              "基本公共卫生服务补助资金: fully allocated, 76% of the received amount paid"),
+        Case("DIRECT_PAY_LAG", "red", "direct_fund", f"ZD001@{TOWN[3]}",
+             "义务教育补助经费: township 990121003's school pays 40% of its share"),
+        Case("DIRECT_PAY_LAG", "green", "direct_fund", f"ZD001@{C}",
+             "the county's ZD001 as a whole (its townships included) stays on time", "control"),
         Case("DEBT_RATIO", "yellow", "mof_div", C,
              "debt balance / 综合财力 = 138%"),
         Case("LIABILITY_RATIO", "yellow", "mof_div", C,
