@@ -19,19 +19,21 @@ from service.cache import cached_call
 dash.register_page(__name__, path="/", name="总览", title="总览 · 财政监督大脑", order=0,
                    icon="bi-speedometer2", description="监督大脑：各领域核心指标一屏总览")
 
-# Drill-down pages by module; a tile links only to a page that is registered.
+# The drill-down page of each tile, at the state the tile summarises; a tile
+# links only to a page that is registered.
 DRILL = {
-    "revenue": "pages.revenue_expenditure",
-    "execution": "pages.execution",
-    "direct": "pages.direct_funds",
-    "debt": "pages.debt",
-    "assets": "pages.assets",
+    "revenue": ("pages.revenue_expenditure", {"tab": "revenue"}),
+    "execution": ("pages.execution", {}),
+    "direct": ("pages.direct_funds", {}),
+    "debt": ("pages.debt", {}),
+    "assets": ("pages.assets", {"tab": "soe"}),
 }
 
 
 def drill_href(area: str, params: dict[str, str]) -> str | None:
-    page = dash.page_registry.get(DRILL[area])
-    return urlstate.link(page["path"], urlstate.keep_global(params)) if page else None
+    module, state = DRILL[area]
+    page = dash.page_registry.get(module)
+    return urlstate.link(page["path"], {**urlstate.keep_global(params), **state}) if page else None
 
 
 def rules_of(area: str, entity_type: str | None = None) -> list[str]:
