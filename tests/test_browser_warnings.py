@@ -33,10 +33,17 @@ def params_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
 
 
+PAGER = "#warn-page .ag-paging-row-summary-panel"
+
+
 def grid_count(pg) -> int:
-    """The row count the grid's pager shows (`1 至 20 / 47`)."""
-    text = pg.locator("#warn-page .ag-paging-row-summary-panel").inner_text()
-    return int(text.rsplit("/", 1)[-1].strip())
+    """The row count the grid's pager shows (`1 至 20 / 47`), once the server's
+    count has arrived (until then the pager says `更多`)."""
+    pg.wait_for_function(
+        "sel => /\\/\\s*\\d/.test(document.querySelector(sel)?.innerText || '')",
+        arg=PAGER, timeout=15_000)
+    text = pg.locator(PAGER).inner_text()
+    return int(text.rsplit("/", 1)[-1].strip().replace(",", ""))
 
 
 def wait_rows(pg) -> None:
