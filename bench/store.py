@@ -36,6 +36,6 @@ def open_store(args: argparse.Namespace) -> Engine:
 
         print(f"generating and importing the {args.scale} demo into {url} …", flush=True)
         t0 = time.perf_counter()
-        load_demo(engine, scale=args.scale, seed=args.seed)
+        load_demo(engine, scale=args.scale, seed=args.seed, history=True)
         print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
     return engine

@@ -83,7 +83,7 @@ def demo_cmd(scale: str, seed: int, as_of: date | None, out_dir: Path | None,
                 return
     try:
         report = load_demo(db.get_engine(), scale=scale, seed=seed, as_of=as_of or DEFAULT_AS_OF,
-                           workdir=out_dir)
+                           workdir=out_dir, history=True)
     except ImportRejected as rejected:
         for line in rejected.lines():
             click.echo(line, err=True)

@@ -213,19 +213,19 @@ def _write_county(outs: dict[str, CsvOut], cp: CountyPlan, extra: dict, seed: in
 
 
 def load_demo(engine, scale: str = "small", seed: int = 2025, as_of: date = DEFAULT_AS_OF,
-              workdir: Path | None = None, evaluate_rules: bool = True):
+              workdir: Path | None = None, evaluate_rules: bool = True, history: bool = False):
     """Write the demo files and import them all through the importer (one
-    transaction), then (unless evaluate_rules=False) run the warning rules as
-    of each month end of the year before D and as of D, so the store holds
-    the history a monthly import would have built (first seen dates, the
-    trend of open breaches). Returns the importer's ImportReport."""
+    transaction), then (unless evaluate_rules=False) run the warning rules;
+    with `history`, first as of each month end of the year before D, so the
+    store holds what a year of monthly imports would have built (first-seen
+    dates, the trend of open breaches). Returns the importer's ImportReport."""
     from data.importer import evaluate_into, import_files
 
     def load(folder: Path):
         paths = write_demo_files(folder, scale, seed, as_of)
         report = import_files(engine, paths, username="demo", evaluate_rules=False)
         if evaluate_rules:
-            evaluate_into(engine, report, month_ends_before(as_of))
+            evaluate_into(engine, report, month_ends_before(as_of) if history else ())
         return report
 
     if workdir is not None:
