@@ -1,0 +1,73 @@
+"""The top of the drill: every fund of the region, its allocation and payment
+rates coloured by the rule engine's levels, and the table of every figure."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components import drill, grid
+from components import format as fmt
+from data.query import scope_tp
+from data.query.direct_funds import DirectFunds, DirectRow, fund_rows
+from data.rules import RULES
+from pages._direct import charts, table
+from pages._direct.state import Path, region_label
+from pages._direct.status import ALLOC, PAY, Status, Verdicts
+from pages._direct.tiles import total_tiles
+from service.cache import cached_call
+
+SOURCE = "直达资金下达、预算指标、国库集中支付"
+
+
+def note(state: drill.PageState) -> str:
+    return fmt.as_of_note(state.filters.as_of, SOURCE)
+
+
+def hover(r: DirectRow, s: Status, what: str, rate: float | None) -> str:
+    return (f"<b>{r.name}</b><br>上级下达 {fmt.money(r.received)}<br>已分配 {fmt.money(r.allocated)}"
+            f"<br>已支付 {fmt.money(r.paid)}<br>{what} {fmt.pct(rate)}　{s.text}"
+            f"<br>{s.note.rstrip('。').replace('。', '<br>')}<br>点击查看该资金")
+
+
+def rate_charts(state: drill.PageState, path: Path, rows: list[DirectRow],
+                alloc: list[Status], pay: list[Status], hrefs: list[str]) -> dbc.Row:
+    region = region_label(path)
+    tp = rows[0].time_progress if rows else 0.0
+    names = [r.name for r in rows]
+    alloc_chart = charts.chart(
+        "direct-alloc", "ratio_bars", f"直达资金分配率-{region}",
+        names=names, ratios=[r.allocation_rate for r in rows], levels=[s.level for s in alloc],
+        labels=[f"{fmt.pct(r.allocation_rate)}  {s.text}" for r, s in zip(rows, alloc)],
+        hovers=[hover(r, s, "分配率", r.allocation_rate) for r, s in zip(rows, alloc)],
+        reference=1.0, reference_label="全部分配 100%",
+        title=f"{region}：各直达资金分配率",
+        subtitle=f"分配率 = 带资金代码的指标 ÷ 上级下达；等级：{RULES[ALLOC].name_zh} {ALLOC}",
+        note=note(state), hrefs=hrefs, dark=state.dark)
+    pay_chart = charts.chart(
+        "direct-pay", "ratio_bars", f"直达资金支付率-{region}",
+        names=names, ratios=[r.payment_rate for r in rows], levels=[s.level for s in pay],
+        labels=[f"{fmt.pct(r.payment_rate)}  {s.text}" for r, s in zip(rows, pay)],
+        hovers=[hover(r, s, "支付率", r.payment_rate) for r, s in zip(rows, pay)],
+        reference=tp, reference_label=f"序时进度 {fmt.pct(tp)}",
+        title=f"{region}：各直达资金支付率与序时进度",
+        subtitle=f"支付率 = 带资金代码的支付 ÷ 上级下达；等级：{RULES[PAY].name_zh} {PAY}",
+        note=note(state), hrefs=hrefs, dark=state.dark)
+    return dbc.Row([dbc.Col(alloc_chart, xl=6), dbc.Col(pay_chart, xl=6)], className="g-4")
+
+
+def section(state: drill.PageState, path: Path, verdicts: Verdicts) -> list:
+    scope = path.scope(state)
+    rows = cached_call(fund_rows, scope)
+    alloc = [verdicts.status(ALLOC, r.code, path.region, r) for r in rows]
+    pay = [verdicts.status(PAY, r.code, path.region, r) for r in rows]
+    hrefs = [path.link(state, fund=r.code) for r in rows]
+    region = region_label(path)
+    return [
+        total_tiles(DirectFunds.of(rows, scope_tp(scope)), len(rows), verdicts.found, state.params),
+        rate_charts(state, path, rows, alloc, pay, hrefs),
+        html.P("点击条形或表格中的一行，查看该资金在各区划、各单位的分配和支出。" if rows
+               else "所选区划和年度没有直达资金。", className="drill-hint"),
+        html.H3(f"{region}：各直达资金明细（{len(rows)} 项）", className="section-title"),
+        grid.drill_list("direct-funds", table.columns("直达资金"),
+                        table.rows(rows, alloc, pay, hrefs), dark=state.dark, max_height=560),
+    ]
