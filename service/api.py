@@ -211,3 +211,36 @@ def warnings():
                   "threshold": _json_number(b.threshold, RULES[b.rule].value_unit),
                   "message": b.message, "problem_id": None} for b in rows],
     })
+
+
+# -- government debt (SPEC §3.2) ------------------------------------------------------
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+@api.get("/debt")
+@require_token
+def debt():
+    """Limits (the region's own rows) against the balance at D by debt type,
+    the debt and liability ratios, and the debt ratio's level (rule DEBT_RATIO)."""
+    from data import query
+    from data.rules import band
+    from service import view
+    from service.cache import cached_call
+
+    as_of = arg_date("as_of", default=view.default_as_of())
+    scope = query.Scope(as_of=as_of, mof_div=_optional("mof_div"))
+    try:
+        query.validate_scope(get_engine(), scope)
+    except query.QueryError as err:
+        raise BadParameter(err.parameter, err.message)
+    position = cached_call(query.debt_position, scope)
+    return jsonify({
+        "as_of": as_of.isoformat(),
+        "limit": {k: yuan(v) for k, v in position.limit.items()},
+        "balance": {k: yuan(v) for k, v in position.balance.items()},
+        "debt_ratio": _ratio(position.debt_ratio),
+        "liability_ratio": _ratio(position.liability_ratio),
+        "level": band("DEBT_RATIO", position.debt_ratio, view.rule_settings()),
+    })

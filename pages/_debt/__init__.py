@@ -1,0 +1,1 @@
+"""Sections of 政府债务 (pages/debt.py)."""

@@ -1,0 +1,138 @@
+"""The drill state of 政府债务 a URL names, checked against the store: the
+section (`tab`), the debt type, the maturity year and month, the bond and
+its project, and the year of the project's payments; the crumbs of that
+path; the scope every figure is asked for; and what the rule engine says
+about an entity (its level, in words)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from components import drill, levels
+from components import format as fmt
+from data.query import Scope
+from data.query.debt import Bond, BondProject, bond_projects, bonds
+from data.rules import LEVEL_ORDER, RULES
+from service import view
+from service.cache import cached_call
+
+TABS = [("position", "债务概况"), ("maturity", "到期与偿还"), ("bonds", "债券借用还")]
+TAB_NAMES = dict(TABS)
+TYPE_NAMES = {"1": "一般债务", "2": "专项债务"}
+KEYS = ("debt_type", "due_year", "due_month", "bond", "project", "pay_year", "q")
+SOURCE = "债务限额、债券、还本付息、综合财力"
+
+
+class Path(NamedTuple):
+    """(A NamedTuple: the pages loader does not register page modules where
+    dataclasses look.)"""
+    tab: str
+    debt_type: str | None = None
+    due_year: int | None = None
+    due_month: str | None = None  # 'YYYY-MM'
+    bond: Bond | None = None
+    project: BondProject | None = None
+    pay_year: int | None = None
+
+
+def scope(state: drill.PageState) -> Scope:
+    """D and the region: what every debt figure is asked for."""
+    return Scope(as_of=state.filters.as_of, mof_div=state.filters.mof_div)
+
+
+def region_name(state: drill.PageState) -> str:
+    code = state.filters.mof_div
+    return view.names().region.get(code, code) if code else "全部区划"
+
+
+def _year(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) == 4 else None
+
+
+def _month(raw: str | None) -> str | None:
+    try:
+        return raw if raw and len(raw) == 7 and date.fromisoformat(raw + "-01") else None
+    except ValueError:
+        return None
+
+
+def resolve(state: drill.PageState) -> tuple[Path, list[str]]:
+    p, notes = state.params, []
+    tab = drill.choice(p.get("tab"), list(TAB_NAMES), "position")
+    debt_type = drill.choice(p.get("debt_type"), list(TYPE_NAMES), "") or None
+    due_month = _month(p.get("due_month")) if tab == "maturity" else None
+    due_year = int(due_month[:4]) if due_month else \
+        _year(p.get("due_year")) if tab == "maturity" else None
+    bond = project = None
+    if p.get("bond"):
+        bond = next((b for b in cached_call(bonds, scope(state)) if b.code == p["bond"]), None)
+        if bond is None:
+            notes.append(f"债券“{p['bond']}”不在所选区划，或截至日期尚未发行，已显示上一级。")
+    if bond is not None and p.get("project"):
+        project = next((x for x in cached_call(bond_projects, scope(state), bond=bond.code)
+                        if x.pro_code == p["project"]), None)
+        if project is None:
+            notes.append(f"项目“{p['project']}”不是该债券安排的项目，已显示债券。")
+    pay_year = _year(p.get("pay_year")) if project else None
+    return Path(tab, debt_type, due_year, due_month, bond, project, pay_year), notes
+
+
+def link(state: drill.PageState, **changes) -> str:
+    """This page's URL with `changes`, without the payment search (a search
+    belongs to the level it was made on)."""
+    return state.link(q=None, **changes)
+
+
+def bond_link(state: drill.PageState, code: str) -> str:
+    return link(state, bond=code, project=None, pay_year=None)
+
+
+def crumbs(state: drill.PageState, path: Path) -> list[drill.Crumb]:
+    steps = []
+    if path.debt_type:
+        steps.append(("debt_type", path.debt_type, TYPE_NAMES[path.debt_type]))
+    if path.due_year:
+        steps.append(("due_year", str(path.due_year), f"{path.due_year}年到期"))
+    if path.due_month:
+        steps.append(("due_month", path.due_month, f"{int(path.due_month[5:])}月"))
+    if path.bond:
+        steps.append(("bond", path.bond.code, f"债券：{path.bond.name}"))
+    if path.project:
+        steps.append(("project", path.project.pro_code, f"项目：{path.project.pro_name}"))
+    root = f"{region_name(state)} · {TAB_NAMES[path.tab]}"
+    return drill.crumbs_for(state, root, steps)
+
+
+def tabs(state: drill.PageState, path: Path):
+    """The sections; a bond's view belongs to 债券借用还 whichever list it was
+    opened from."""
+    return drill.tabs(state, TABS, "bonds" if path.bond else path.tab)
+
+
+def type_switch(state: drill.PageState, path: Path, name: str):
+    """全部 / 一般债务 / 专项债务: narrows the lists and the wall of a section."""
+    return drill.switch("债务类型", [("全部", link(state, debt_type=None), path.debt_type is None)]
+                        + [(text, link(state, debt_type=code), path.debt_type == code)
+                           for code, text in TYPE_NAMES.items()], name)
+
+
+def note(state: drill.PageState, source: str = SOURCE) -> str:
+    return fmt.as_of_note(state.filters.as_of, source)
+
+
+def in_force(rule_id: str) -> bool:
+    return view.rule_settings()[rule_id].enabled
+
+
+# -- the rule engine's word on an entity ----------------------------------------------------
+
+def flag(as_of: date, entity_type: str, code: str, *rule_ids: str) -> tuple[str | None, str | None]:
+    """(level, rule) of the worst breach of `rule_ids` on one entity as of D."""
+    found = view.flags(as_of, entity_type).get(code, {})
+    hits = [(lv, r) for r, lv in found.items() if r in rule_ids]
+    return min(hits, key=lambda h: LEVEL_ORDER[h[0]], default=(None, None))
+
+
+def flag_text(level: str | None, rule_id: str | None) -> str:
+    """`▲严重 债务逾期`; empty without a breach."""
+    return f"{levels.text(level)} {RULES[rule_id].name_zh}" if level else ""
