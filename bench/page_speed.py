@@ -9,8 +9,9 @@ and JSON). The path walked is the one a chairs' meeting takes: the overview,
 the execution page by each dimension, the department furthest behind time
 progress, its most lagging agency, that agency's largest project, its largest
 quota, and the first page of that quota's payments (the grid's own callback);
-then the revenue page's tabs and a function drill, and 预警中心 (its tabs,
-filters, a date evaluated on request, the breach grid). "cold" clears the query
+then the revenue page's tabs and a function drill, 预警中心 (its tabs,
+filters, a date evaluated on request, the breach grid), and the drill paths of
+直达资金, 政府债务 and 国有资产. "cold" clears the query
 cache before every request (the first click after an import); "warm" is the
 same request again (another presenter on the same state). The store is the
 one `bench/query_speed.py` uses (demo generated into it when empty).
@@ -109,6 +110,7 @@ def walk(engine, as_of):
         ("预警中心 规则与阈值", "/warnings", {**base, "tab": "rules", "rule": "EXEC_LAG"}),
         (f"预警中心 {month_end}（即时计算）", "/warnings", {"as_of": month_end.isoformat()}),
     ]
+    steps += direct_steps(engine, as_of) + debt_steps(engine, as_of) + asset_steps(engine, as_of)
     out = [(label, page_request(path, params)) for label, path, params in steps]
     quota_scope = q.Scope(as_of=as_of, year=as_of.year)
     out.append(("指标的支付明细 第 1 页",
@@ -121,6 +123,73 @@ def walk(engine, as_of):
                              {"as_of": d, "mof_div": None, "filters": {}, "params": base},
                              matched=False)))
     return out
+
+
+def direct_steps(engine, as_of):
+    """直达资金: the most lagging fund of the county, its township with the most
+    money, the fund's first recipient agency and its most paid quota."""
+    from data.query import Scope
+    from data.query.direct_funds import fund_quotas, fund_rows, recipients, region_rows
+
+    base, county = {"as_of": as_of.isoformat()}, "990121"
+    scope = Scope(as_of=as_of, mof_div=county)
+    fund = min(fund_rows(engine, scope), key=lambda r: r.gap_pp or 0).code
+    towns = [r for r in region_rows(engine, scope, fund) if not r.own]
+    agency = recipients(engine, scope, fund)[0].code
+    quota = max(fund_quotas(engine, scope, fund, agency), key=lambda r: r["paid"])["bgt_id"]
+    at_fund = {**base, "fund": fund, "mof_div": county}
+    steps = [("直达资金", "/direct-funds", base),
+             ("直达资金 → 资金", "/direct-funds", {**base, "fund": fund}),
+             ("直达资金 → 资金 → 县", "/direct-funds", at_fund),
+             ("直达资金 → 单位", "/direct-funds", {**at_fund, "agency": agency}),
+             ("直达资金 → 指标", "/direct-funds", {**at_fund, "agency": agency, "bgt_id": quota})]
+    if towns:
+        town = max(towns, key=lambda r: (r.received, r.allocated)).code
+        steps.append(("直达资金 → 资金 → 乡镇", "/direct-funds", {**at_fund, "mof_div": town}))
+    return steps
+
+
+def debt_steps(engine, as_of):
+    """政府债务: the county; the maturity wall's largest year and month; the bond
+    project spending the smallest share of its money."""
+    from data.query import Scope, debt
+
+    scope, base = Scope(as_of=as_of), {"as_of": as_of.isoformat()}
+    idle = min(debt.bond_projects(engine, scope), key=lambda p: 1 if p.share is None else p.share)
+    year = max(debt.maturities(engine, scope), key=lambda m: m.total).period
+    month = max(debt.maturities(engine, scope, "month", int(year)), key=lambda m: m.total).period
+    county, wall = {**base, "mof_div": idle.mof_div}, {**base, "tab": "maturity"}
+    bond = {**base, "tab": "bonds", "bond": idle.bond_code}
+    return [("政府债务", "/debt", base),
+            ("政府债务 → 区划", "/debt", county),
+            ("政府债务 → 专项债务", "/debt", {**county, "debt_type": "2"}),
+            ("政府债务 到期与偿还", "/debt", wall),
+            ("政府债务 到期 → 年", "/debt", {**wall, "due_year": year}),
+            ("政府债务 到期 → 月", "/debt", {**wall, "due_year": year, "due_month": month}),
+            ("政府债务 债券借用还", "/debt", {**base, "tab": "bonds"}),
+            ("政府债务 → 债券", "/debt", bond),
+            ("政府债务 → 债券 → 项目", "/debt", {**bond, "project": idle.pro_code})]
+
+
+def asset_steps(engine, as_of):
+    """国有资产: each tab, the enterprise furthest over its line, a financial
+    enterprise and the agency with the largest idle share, as 预警中心 links them."""
+    from data.query import Scope, assets
+    from data.rules import RULES, breaches_at
+
+    base, found = {"as_of": as_of.isoformat()}, breaches_at(engine, as_of)
+    alr = max((b for b in found if b.rule == "SOE_ALR"), key=lambda b: b.value)
+    idle = max((b for b in found if b.rule == "IDLE_ASSETS"), key=lambda b: b.value)
+    bank = next(e for e in assets.enterprises(engine, Scope(as_of=as_of)) if e.financial)
+    return [("国有资产 国有企业", "/assets", base),
+            ("国有资产 → 企业", "/assets", {**base, **RULES["SOE_ALR"].link(alr)[1]}),
+            ("国有资产 金融企业", "/assets", {**base, "tab": "financial"}),
+            ("国有资产 → 金融企业", "/assets", {**base, "tab": "financial", "enterprise": bank.code}),
+            ("国有资产 行政事业性资产", "/assets", {**base, "tab": "admin"}),
+            ("国有资产 行政事业性资产 县", "/assets",
+             {**base, "tab": "admin", "mof_div": alr.mof_div}),
+            ("国有资产 → 单位", "/assets", {**base, **RULES["IDLE_ASSETS"].link(idle)[1]}),
+            ("国有资产 国有自然资源", "/assets", {**base, "tab": "natural"})]
 
 
 def main() -> None:

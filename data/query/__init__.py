@@ -11,9 +11,17 @@ function takes `(engine, scope, ...)` on the one `Scope`.
   facts) and that partial month read the payment table.
 - Money is integer fen in every result. Semantics are SPEC §2 "Definitions".
 """
-from data.query.assets import SoeTotals, soe_totals
-from data.query.debt import DEBT_TYPES, DebtPosition, debt_position
-from data.query.direct_funds import DirectFunds, direct_funds
+from data.query.assets import (ASSET_CLASSES, INDUSTRY_TYPES, AssetRow, Enterprise, ResourceRow,
+                               SoeSum, SoeTotals, admin_by_agency, admin_by_class, admin_by_region,
+                               agency_assets, enterprise_history, enterprises, natural_resources,
+                               soe_by_industry, soe_totals, soe_trend)
+from data.query.debt import (DEBT_TYPES, Bond, BondProject, Burden, DebtPosition, Maturity,
+                             RegionDebt, Repayment, bond_projects, bond_schedule, bond_spending,
+                             bonds, debt_by_region, debt_position, interest_burden, maturities,
+                             repayments_due, repayments_in_month, repayments_overdue)
+from data.query.direct_funds import (DirectFunds, DirectRow, Recipient, direct_funds, fund_names,
+                                     fund_quotas, fund_rows, payment_funds, recipients,
+                                     region_rows)
 from data.query.execution import (BY_DIMENSIONS, ExecRow, MonthRow, execution, execution_total,
                                   monthly, three_public, year_end)
 from data.query.facts import PAYMENT_SORT_KEYS, Page, payments, quotas
@@ -24,6 +32,13 @@ from data.query.revenue import BudgetRow, RevRow, budgets, revenue_by_class
 from data.query.scope import QueryError, Scope, scope_end, scope_tp
 
 __all__ = [
+    "ASSET_CLASSES", "INDUSTRY_TYPES", "AssetRow", "Bond", "BondProject", "Burden", "DirectRow",
+    "Enterprise", "Maturity", "Recipient", "RegionDebt", "Repayment", "ResourceRow", "SoeSum",
+    "admin_by_agency", "admin_by_class", "admin_by_region", "agency_assets", "bond_projects",
+    "bond_schedule", "bond_spending", "bonds", "debt_by_region", "enterprise_history",
+    "enterprises", "fund_names", "fund_quotas", "fund_rows", "interest_burden", "maturities",
+    "natural_resources", "payment_funds", "recipients", "region_rows", "repayments_due",
+    "repayments_in_month", "repayments_overdue", "soe_by_industry", "soe_trend",
     "BY_DIMENSIONS", "DEBT_TYPES", "FRESHNESS_SOURCES", "MEMBER_DIMENSIONS", "PAYMENT_SORT_KEYS",
     "BudgetRow", "DebtPosition", "DirectFunds", "ExecRow", "Freshness",
     "Member", "MonthRow", "Page", "QueryError", "RevRow", "Scope", "SoeTotals", "budgets",
