@@ -8,16 +8,12 @@ is the URL: `tab`, `debt_type`, `due_year`, `due_month`, `bond`, `project`,
 from __future__ import annotations
 
 import dash
-from sqlalchemy import Engine
 
 from components import drill
 from components import format as fmt
 from components.breadcrumb import breadcrumb
-from components.plain import plain_figures
 from pages._debt import bonds, maturity, nav, position
 from pages._shared import scaffold
-from service import view
-from service.cache import cached_call
 
 PATH = "/debt"
 dash.register_page(__name__, path=PATH, name="政府债务", title="政府债务 · 财政监督大脑", order=4,
@@ -29,19 +25,12 @@ SECTIONS = {"position": position.section, "maturity": maturity.section, "bonds":
 @scaffold.page(PATH, "政府债务", empty="请先导入债务限额、债券、还本付息和综合财力数据。",
                page_id="debt")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
-    """A state is rendered once per data version (its figures as plain dicts)
-    and then served from the cache: a warm click costs no figure building."""
-    return cached_call(render, tuple(sorted(state.params.items())))
-
-
-def render(_engine: Engine, params: tuple[tuple[str, str], ...]) -> scaffold.View:
-    state = view.page_state(PATH, dict(params))
     path, notes = nav.resolve(state)
     section = "bonds" if path.bond else path.tab
     return scaffold.View(
         caption=f"{fmt.as_of_note(state.filters.as_of, nav.SOURCE)} · 余额、利息含下级区划，"
                 "限额和综合财力为本区划本级数据",
         toolbar=[nav.tabs(state, path)],
-        body=plain_figures([breadcrumb(nav.crumbs(state, path), id="debt-breadcrumb"),
-                            *SECTIONS[section](state, path)]),
+        body=[breadcrumb(nav.crumbs(state, path), id="debt-breadcrumb"),
+              *SECTIONS[section](state, path)],
         notices=notes)

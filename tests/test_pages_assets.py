@@ -17,7 +17,7 @@ from data.query.assets import (FINANCIAL, admin_by_agency, admin_by_class, agenc
                                enterprise_history, enterprises, natural_resources, soe_by_industry)
 from data.rules import RULES, load_settings
 from data.rules.grading import LEVEL_ZH
-from service import view
+from service import cache, view
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
 from tests.test_pages_execution import (  # noqa: F401 (fixture)
@@ -120,6 +120,7 @@ def test_alr_lines_are_the_settings_in_force(demo_app, monkeypatch):
                "non_industrial_red": "0.8"}
     settings["SOE_ALR"] = replace(settings["SOE_ALR"], thresholds=changed)
     monkeypatch.setattr(view, "rule_settings", lambda: settings)
+    cache.clear()  # a real change bumps the data version, which renews every cached state
     moved = render(as_of=AS_OF)
     assert sorted(s.x0 for s in figure(moved, "assets-alr").layout.shapes) == [0.6, 0.7, 0.7, 0.8]
     firm = next(e for e in enterprises(demo_app, SCOPE) if e.industry_type == "1")

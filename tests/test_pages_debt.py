@@ -14,8 +14,8 @@ from data.query.debt import (bond_projects, bond_schedule, bonds, debt_by_region
                              repayments_due, repayments_overdue)
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules
-from tests.test_pages_execution import (crumbs, demo_app, find, has, no_failure,  # noqa: F401
-                                        query, rows_of, text, walk)
+from tests.test_pages_execution import (crumbs, demo_app, figure, find, has,  # noqa: F401
+                                        no_failure, query, rows_of, text, walk)
 from tests.test_query_debt import frames  # noqa: F401 (fixture)
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -35,10 +35,6 @@ def render(**params):
     no_failure(tree)
     return tree
 
-
-def figure(tree, name) -> go.Figure:
-    """A chart of the page (kept as a plain dict) as a Figure."""
-    return go.Figure(find(tree, drill.chart_id(name)).figure)
 
 
 def tile_words(tree, tile_id: str) -> list[str]:

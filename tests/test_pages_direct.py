@@ -19,7 +19,7 @@ from data.rules import change_setting
 from pages._shared import grid_data
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
-from tests.test_pages_execution import (crumbs, demo_app, find, has,  # noqa: F401
+from tests.test_pages_execution import (crumbs, demo_app, figure, find, has,  # noqa: F401
                                         no_failure, query, rows_of, text)
 from tests.test_query_direct import D, county  # noqa: F401 (fixture)
 from tests.test_rules_cases import C, T
@@ -46,10 +46,6 @@ def oracle(tmp_path_factory):
 def page():
     return sys.modules["pages.direct_funds"]
 
-
-def figure(tree, name) -> go.Figure:
-    """A chart's figure (the page sends it as a plain dict)."""
-    return go.Figure(find(tree, drill.chart_id(name)).figure)
 
 
 def render(**params):

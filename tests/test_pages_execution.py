@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
@@ -28,7 +29,9 @@ def demo_app(demo_engine, monkeypatch):
     """The app on the demo store; a request context for the layouts."""
     monkeypatch.setenv("DATABASE_URL", demo_engine.url.render_as_string(hide_password=False))
     import app as app_module
+    from service import cache
 
+    cache.clear()  # each test renders its states afresh (a test may patch what a page calls)
     with app_module.server.test_request_context():
         yield demo_engine
 
@@ -60,7 +63,8 @@ def text(tree) -> str:
 
 
 def figure(tree, name):
-    return find(tree, drill.chart_id(name)).figure
+    """A chart's figure (the page keeps it as the plain dict Dash sends)."""
+    return go.Figure(find(tree, drill.chart_id(name)).figure)
 
 
 def crumbs(tree, id_):

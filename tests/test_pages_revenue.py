@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 
+import plotly.graph_objects as go
 import pytest
 
 from components import grid
@@ -73,7 +74,7 @@ def test_four_budgets(demo_app):
             assert f"{r.paid / r.exp_budget * 100:.1f}%" in label
     for r, href in zip(rows, exp.data[1].customdata):
         assert query(href) == {"as_of": AS_OF, "tab": "expenditure", "fund_type": r.fund_type}
-    trend = find(tree, "re-trend").figure
+    trend = go.Figure(find(tree, "re-trend").figure)
     months = monthly(demo_app, SCOPE)
     unit, values = in_unit([m.paid for m in months] + [m.paid_last_year for m in months])
     this_year = next(t for t in trend.data if t.name == f"{DEMO_AS_OF.year}年")

@@ -18,7 +18,8 @@ from data.rules import RULES, load_settings
 from service import view
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
-from tests.test_pages_execution import demo_app, find, query, text, walk  # noqa: F401 (fixture)
+from tests.test_pages_execution import (demo_app, figure, find, query, text,  # noqa: F401
+                                         walk)
 
 AS_OF = DEMO_AS_OF.isoformat()
 TOWNSHIP = "990121002"  # 东城街道: the planted REVENUE_LAG township
@@ -154,7 +155,7 @@ def test_catalogue_lists_every_rule_with_its_thresholds(demo_app):
 
 def test_trend_tab_draws_each_stored_evaluation(demo_app):
     tree = render(as_of=AS_OF, tab="trend")
-    fig = find(tree, drill.chart_id("warn-trend")).figure
+    fig = figure(tree, "warn-trend")
     assert [t.name[1:] for t in fig.data] == ["严重", "预警", "关注"]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components import drill, grid
+from components import charts, drill, grid
 from components import format as fmt
 from data.query import scope_tp
 from data.query.direct_funds import DirectFunds, DirectRow, fund_rows
 from data.rules import RULES
-from pages._direct import charts, table
+from pages._direct import table
 from pages._direct.state import Path, region_label
 from pages._direct.status import ALLOC, PAY, Status, Verdicts
 from pages._direct.tiles import total_tiles
@@ -34,24 +34,26 @@ def rate_charts(state: drill.PageState, path: Path, rows: list[DirectRow],
     region = region_label(path)
     tp = rows[0].time_progress if rows else 0.0
     names = [r.name for r in rows]
-    alloc_chart = charts.chart(
-        "direct-alloc", "ratio_bars", f"直达资金分配率-{region}",
-        names=names, ratios=[r.allocation_rate for r in rows], levels=[s.level for s in alloc],
-        labels=[f"{fmt.pct(r.allocation_rate)}  {s.text}" for r, s in zip(rows, alloc)],
-        hovers=[hover(r, s, "分配率", r.allocation_rate) for r, s in zip(rows, alloc)],
-        reference=1.0, reference_label="全部分配 100%",
-        title=f"{region}：各直达资金分配率",
-        subtitle=f"分配率 = 带资金代码的指标 ÷ 上级下达；等级：{RULES[ALLOC].name_zh} {ALLOC}",
-        note=note(state), hrefs=hrefs, dark=state.dark)
-    pay_chart = charts.chart(
-        "direct-pay", "ratio_bars", f"直达资金支付率-{region}",
-        names=names, ratios=[r.payment_rate for r in rows], levels=[s.level for s in pay],
-        labels=[f"{fmt.pct(r.payment_rate)}  {s.text}" for r, s in zip(rows, pay)],
-        hovers=[hover(r, s, "支付率", r.payment_rate) for r, s in zip(rows, pay)],
-        reference=tp, reference_label=f"序时进度 {fmt.pct(tp)}",
-        title=f"{region}：各直达资金支付率与序时进度",
-        subtitle=f"支付率 = 带资金代码的支付 ÷ 上级下达；等级：{RULES[PAY].name_zh} {PAY}",
-        note=note(state), hrefs=hrefs, dark=state.dark)
+    alloc_chart = drill.chart(
+        "direct-alloc", charts.ratio_bars(
+            names=names, ratios=[r.allocation_rate for r in rows], levels=[s.level for s in alloc],
+            labels=[f"{fmt.pct(r.allocation_rate)}  {s.text}" for r, s in zip(rows, alloc)],
+            hovers=[hover(r, s, "分配率", r.allocation_rate) for r, s in zip(rows, alloc)],
+            reference=1.0, reference_label="全部分配 100%",
+            title=f"{region}：各直达资金分配率",
+            subtitle=f"分配率 = 带资金代码的指标 ÷ 上级下达；等级：{RULES[ALLOC].name_zh} {ALLOC}",
+            note=note(state), hrefs=hrefs, dark=state.dark),
+        f"直达资金分配率-{region}")
+    pay_chart = drill.chart(
+        "direct-pay", charts.ratio_bars(
+            names=names, ratios=[r.payment_rate for r in rows], levels=[s.level for s in pay],
+            labels=[f"{fmt.pct(r.payment_rate)}  {s.text}" for r, s in zip(rows, pay)],
+            hovers=[hover(r, s, "支付率", r.payment_rate) for r, s in zip(rows, pay)],
+            reference=tp, reference_label=f"序时进度 {fmt.pct(tp)}",
+            title=f"{region}：各直达资金支付率与序时进度",
+            subtitle=f"支付率 = 带资金代码的支付 ÷ 上级下达；等级：{RULES[PAY].name_zh} {PAY}",
+            note=note(state), hrefs=hrefs, dark=state.dark),
+        f"直达资金支付率-{region}")
     return dbc.Row([dbc.Col(alloc_chart, xl=6), dbc.Col(pay_chart, xl=6)], className="g-4")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dash import html
 
-from components import drill, grid, levels
+from components import charts, drill, grid, levels
 from components.charts import ACTUAL_COLOR, BUDGET_COLOR
 from data.hierarchy import has_children
 from data.query.direct_funds import DirectRow, region_rows
 from data.rules import LEVEL_ORDER
-from pages._direct import charts, table
+from pages._direct import table
 from pages._direct.funds import note
 from pages._direct.state import Path, region_label
 from pages._direct.status import ALLOC, PAY, Status, Verdicts, counts_text, worst
@@ -59,17 +59,18 @@ def section(state: drill.PageState, path: Path, verdicts: Verdicts) -> list:
     if len(shown) > TOP_N:
         title += f"（有预警及金额最大的 {TOP_N} 个，共 {len(shown)} 个）"
     chart = html.P(f"下级区划都没有{what}的下达、分配或支出。", className="drill-empty") \
-        if not order else charts.chart(
-        "direct-regions", "budget_vs_actual", f"直达资金区划对比-{region}",
-        categories=[rows[i].name for i in order],
-        series=[("上级下达", [rows[i].received for i in order], BUDGET_COLOR),
-                ("已分配", [rows[i].allocated for i in order], ALLOCATED_COLOR),
-                ("已支付", [rows[i].paid for i in order], ACTUAL_COLOR)],
-        title=title, note=note(state), rate_series=2,
-        subtitle="含各区划的下级区划；括号内为支付率（已支付 ÷ 上级下达）",
-        hrefs=[hrefs[i] for i in order],
-        flags=[" ".join(s.text for s in flags[i]) for i in order],
-        flag_levels=[worst(flags[i]) for i in order], dark=state.dark)
+        if not order else drill.chart(
+        "direct-regions", charts.budget_vs_actual(
+            categories=[rows[i].name for i in order],
+            series=[("上级下达", [rows[i].received for i in order], BUDGET_COLOR),
+                    ("已分配", [rows[i].allocated for i in order], ALLOCATED_COLOR),
+                    ("已支付", [rows[i].paid for i in order], ACTUAL_COLOR)],
+            title=title, note=note(state), rate_series=2,
+            subtitle="含各区划的下级区划；括号内为支付率（已支付 ÷ 上级下达）",
+            hrefs=[hrefs[i] for i in order],
+            flags=[" ".join(s.text for s in flags[i]) for i in order],
+            flag_levels=[worst(flags[i]) for i in order], dark=state.dark),
+        f"直达资金区划对比-{region}")
     return [
         html.H3(f"{region}：区划对比", className="section-title"),
         html.P("点击条形或一行，查看该区划。", className="drill-hint"),

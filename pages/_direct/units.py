@@ -5,14 +5,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components import drill, grid, levels
+from components import charts, drill, grid, levels
 from components.charts import ACTUAL_COLOR, BUDGET_COLOR
 from components import format as fmt
 from components.kpi import kpi_tile, money_figure
 from data.query import Scope
 from data.query.direct_funds import Recipient, fund_quotas, recipients
 from data.rules import RULES, Breach
-from pages._direct import charts, self_transfer
+from pages._direct import self_transfer
 from pages._direct.funds import note
 from pages._direct.state import Path, region_label
 from service import view
@@ -42,14 +42,15 @@ def recipients_section(state: drill.PageState, path: Path,
     title = f"{region_label(path)}：{path.fund.name}的使用单位"
     if len(rows) > TOP_N:
         title += f"（分配最多的 {TOP_N} 个，共 {len(rows)} 个）"
-    chart = charts.chart(
-        "direct-recipients", "budget_vs_actual", f"直达资金使用单位-{path.fund.name}",
-        categories=labels[shown],
-        series=[("已分配", [r.allocated for r in rows[shown]], BUDGET_COLOR),
-                ("已支付", [r.paid for r in rows[shown]], ACTUAL_COLOR)],
-        title=title, note=note(state), hrefs=hrefs[shown], flags=marks[shown],
-        flag_levels=marked[shown], dark=state.dark,
-        subtitle="已分配 = 带该资金代码的预算指标；括号内为已支付 ÷ 已分配")
+    chart = drill.chart(
+        "direct-recipients", charts.budget_vs_actual(
+            categories=labels[shown],
+            series=[("已分配", [r.allocated for r in rows[shown]], BUDGET_COLOR),
+                    ("已支付", [r.paid for r in rows[shown]], ACTUAL_COLOR)],
+            title=title, note=note(state), hrefs=hrefs[shown], flags=marks[shown],
+            flag_levels=marked[shown], dark=state.dark,
+            subtitle="已分配 = 带该资金代码的预算指标；括号内为已支付 ÷ 已分配"),
+        f"直达资金使用单位-{path.fund.name}")
     table = [{"name": label, "region": names.region.get(r.mof_div, r.mof_div or "—"),
               "allocated": grid.wan(r.allocated), "paid": grid.wan(r.paid), "rate": r.rate,
               "self": m or "—", "lvl": lv, "href": h}

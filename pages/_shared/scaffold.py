@@ -12,8 +12,10 @@ from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import drill
+from components.plain import plain_figures
 from components.shell import notice
 from service import cache, view
+from service.cache import cached_call
 
 log = logging.getLogger(__name__)
 
@@ -56,32 +58,47 @@ def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+# path → (title, page id, tabs, render) of every page made by page()
+_PAGES: dict[str, tuple[str, str, tuple[tuple[str, str], ...], Callable[..., View]]] = {}
+
+
 def page(path: str, title: str, *, empty: str, page_id: str,
          tabs: Sequence[tuple[str, str]] = ()) -> Callable[[Callable[..., View]], Callable]:
     """Decorate `render(state, tab) -> View` into a page layout function.
     `tab` is the URL's section (the first of `tabs` by default; None without
-    tabs); `empty` says what to import when the store holds no data."""
+    tabs); `empty` says what to import when the store holds no data. A state
+    is rendered once per data version and then served from the query cache."""
 
     def decorate(render: Callable[..., View]) -> Callable:
+        _PAGES[path] = (title, page_id, tuple(tabs), render)
+
         @safe_layout
         @functools.wraps(render)
         def layout(**params):
-            state = view.page_state(path, params)
             if view.latest_date() is None:
                 return html.Div([html.H1(title, className="page-title"),
                                  html.P(f"数据库中还没有数据。{empty}", className="page-caption")],
                                 id=f"{page_id}-page")
-            tab = drill.choice(state.get("tab"), [k for k, _ in tabs], tabs[0][0]) if tabs else None
-            v = render(state, tab)
-            bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
-            return html.Div([
-                html.H1(title if v.title is None else v.title, className="page-title"),
-                html.P(v.caption, className="page-caption", id=f"{page_id}-caption"),
-                html.Div(bar, className="drill-toolbar") if bar else None,
-                *drill.notices(state, v.notices),
-                *v.body,
-            ], className="drill-page", id=f"{page_id}-page")
+            return cached_call(rendered, path, tuple(sorted(drill.clean(params).items())))
 
         return layout
 
     return decorate
+
+
+def rendered(_engine, path: str, params: tuple[tuple[str, str], ...]) -> html.Div:
+    """One state of a page. Its figures are the plain dicts Dash sends: a
+    cached plotly Figure is validated again when loaded, which costs as much
+    as building it."""
+    title, page_id, tabs, render = _PAGES[path]
+    state = view.page_state(path, dict(params))
+    tab = drill.choice(state.get("tab"), [k for k, _ in tabs], tabs[0][0]) if tabs else None
+    v = render(state, tab)
+    bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
+    return plain_figures(html.Div([
+        html.H1(title if v.title is None else v.title, className="page-title"),
+        html.P(v.caption, className="page-caption", id=f"{page_id}-caption"),
+        html.Div(bar, className="drill-toolbar") if bar else None,
+        *drill.notices(state, v.notices),
+        *v.body,
+    ], className="drill-page", id=f"{page_id}-page"))
