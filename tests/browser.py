@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse, urlsplit
 
 import pytest
 
@@ -135,3 +135,37 @@ def page(chromium):
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+# -- helpers of the drill-down tests -------------------------------------------------------
+
+def params_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def settle(pg) -> None:
+    """Wait for the callbacks a click started, and the redraw after them."""
+    pg.wait_for_load_state("networkidle")
+    pg.wait_for_timeout(300)
+
+
+def crumb_texts(pg, breadcrumb: str) -> list[str]:
+    return [t.strip() for t in pg.locator(f"#{breadcrumb} li").all_inner_texts()]
+
+
+def wait_crumb(pg, breadcrumb: str, text: str, n: int | None = None) -> None:
+    """Until the breadcrumb's last crumb says `text` (and it has `n` crumbs)."""
+    pg.wait_for_function(
+        "([sel, t, n]) => { const li = [...document.querySelectorAll(sel + ' li')];"
+        " return li.length > 0 && (n === null || li.length === n)"
+        " && li[li.length - 1].innerText.includes(t); }",
+        arg=[f"#{breadcrumb}", text, n], timeout=15_000)
+
+
+def click_bar(pg, chart: str, index: int) -> None:
+    """Click the `index`th bar of a drill chart."""
+    bar = pg.locator(f"#chart-{chart} .bars .point path").nth(index)
+    bar.scroll_into_view_if_needed()
+    # Plotly's drag layer sits above the bars and turns the pointer position
+    # into the click; `force` sends the real mouse events at the bar's centre.
+    bar.click(force=True)

@@ -5,38 +5,17 @@ same states; and an enterprise over its line opened from the 国有企业 list.
 Screenshots at 1920×1080 go to test-artifacts/."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from data.query import Scope
 from data.query.assets import admin_by_region
 from data.rules import evaluate
-from tests.browser import artifact
+from tests.browser import artifact, crumb_texts, params_of, settle, wait_crumb
 from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.browser
 COUNTY = "990121"
-
-
-def params_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-def crumb_texts(pg) -> list[str]:
-    return [t.strip() for t in pg.locator("#assets-breadcrumb li").all_inner_texts()]
-
-
-def wait_crumb(pg, text: str) -> None:
-    pg.wait_for_function(
-        "t => { const li = [...document.querySelectorAll('#assets-breadcrumb li')];"
-        " return li.length && li[li.length - 1].innerText.includes(t); }",
-        arg=text, timeout=15_000)
-
-
-def settle(pg) -> None:
-    pg.wait_for_load_state("networkidle")
-    pg.wait_for_timeout(300)
 
 
 def row_of(pg, grid: str, name: str):
@@ -62,14 +41,14 @@ def test_township_to_idle_agency_and_back(live_server, page, browser_store):
     pg.goto(start)
     pg.wait_for_selector("#chart-assets-regions .bars .point path", timeout=30_000)
     settle(pg)
-    assert crumb_texts(pg) == ["全部区划", "示范省", "示范市", "示范县"]
+    assert crumb_texts(pg, "assets-breadcrumb") == ["全部区划", "示范省", "示范市", "示范县"]
     pg.screenshot(path=str(artifact("assets_1_county.png")))
 
     # level 1: the township's bar (the first series' bars are in the regions' order)
     bar = pg.locator("#chart-assets-regions .bars .point path").nth(regions.index(township))
     bar.scroll_into_view_if_needed()
     bar.click(force=True)
-    wait_crumb(pg, "街道")
+    wait_crumb(pg, "assets-breadcrumb", "街道")
     settle(pg)
     assert params_of(pg.url) == {"mof_div": township, "tab": "admin"}
     township_url = pg.url
@@ -78,7 +57,7 @@ def test_township_to_idle_agency_and_back(live_server, page, browser_store):
     row = row_of(pg, "assets-agency-rows", target.name)
     assert "▲关注 资产闲置" in row.inner_text()
     row.locator(".ag-cell").first.click()
-    wait_crumb(pg, "单位：")
+    wait_crumb(pg, "assets-breadcrumb", "单位：")
     settle(pg)
     assert params_of(pg.url) == {"agency": target.entity_code, "mof_div": township, "tab": "admin"}
     alert = pg.locator("#agency-breaches").inner_text()
@@ -89,12 +68,12 @@ def test_township_to_idle_agency_and_back(live_server, page, browser_store):
     pg.screenshot(path=str(artifact("assets_2_agency.png")))
 
     pg.go_back()
-    wait_crumb(pg, "街道")
+    wait_crumb(pg, "assets-breadcrumb", "街道")
     settle(pg)
     assert pg.url == township_url
-    assert "单位：" not in " ".join(crumb_texts(pg))
+    assert "单位：" not in " ".join(crumb_texts(pg, "assets-breadcrumb"))
     pg.go_back()
-    wait_crumb(pg, "示范县")
+    wait_crumb(pg, "assets-breadcrumb", "示范县")
     settle(pg)
     assert pg.url == start
     assert pg.off_host() == []
@@ -110,12 +89,12 @@ def test_enterprise_over_its_line_from_the_list(live_server, page, browser_store
     row = row_of(pg, "assets-soe-rows", red.name)
     assert "▲严重" in row.inner_text()
     row.locator(".ag-cell").first.click()
-    wait_crumb(pg, "企业：")
+    wait_crumb(pg, "assets-breadcrumb", "企业：")
     settle(pg)
     assert params_of(pg.url) == {"enterprise": red.entity_code}
     assert "严重" in pg.locator("#enterprise-breaches").inner_text()
     assert "严重" in pg.locator("#enterprise-alr .level-badge").inner_text()
     pg.screenshot(path=str(artifact("assets_3_enterprise.png")))
     pg.go_back()
-    wait_crumb(pg, "全部区划")
+    wait_crumb(pg, "assets-breadcrumb", "全部区划")
     assert params_of(pg.url) == {}

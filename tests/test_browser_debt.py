@@ -4,13 +4,12 @@ project whose level is written in words (the oracle's BOND_FUNDS_IDLE), and
 Back returning through the same states. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from data.query import Scope
 from data.query.debt import bonds
-from tests.browser import artifact
+from tests.browser import artifact, params_of, settle, wait_crumb
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
 
@@ -30,23 +29,6 @@ def idle(tmp_path_factory):
     return bond, project, level
 
 
-def params_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-def crumb_texts(pg) -> list[str]:
-    return [t.strip() for t in pg.locator("#debt-breadcrumb li").all_inner_texts()]
-
-
-def wait_crumbs(pg, n: int, last: str) -> None:
-    pg.wait_for_function(
-        "([n, t]) => { const li = [...document.querySelectorAll('#debt-breadcrumb li')];"
-        " return li.length === n && li[n - 1].innerText.includes(t); }",
-        arg=[n, last], timeout=15_000)
-    pg.wait_for_load_state("networkidle")
-    pg.wait_for_timeout(300)
-
-
 def test_drill_to_an_idle_bond_project_and_back(live_server, page, browser_store, idle):
     _url, engine = browser_store
     bond, project, level = idle
@@ -57,7 +39,8 @@ def test_drill_to_an_idle_bond_project_and_back(live_server, page, browser_store
     start = f"{live_server}/debt?mof_div={COUNTY}"
     pg.goto(start)
     pg.wait_for_selector("#chart-debt-limit .bars .point path", timeout=30_000)
-    wait_crumbs(pg, 1, "示范县 · 债务概况")
+    wait_crumb(pg, "debt-breadcrumb", "示范县 · 债务概况", 1)
+    settle(pg)
     # the special balance is over its limit, and the tile says so in words
     assert "严重" in pg.locator("#debt-kpi-special .level-badge").inner_text()
     pg.screenshot(path=str(artifact("debt_1_position.png")), full_page=True)
@@ -66,7 +49,8 @@ def test_drill_to_an_idle_bond_project_and_back(live_server, page, browser_store
     bar = pg.locator("#chart-debt-limit .trace.bars").nth(1).locator(".point path").nth(1)
     bar.scroll_into_view_if_needed()
     bar.click(force=True)
-    wait_crumbs(pg, 2, "专项债务")
+    wait_crumb(pg, "debt-breadcrumb", "专项债务", 2)
+    settle(pg)
     assert params_of(pg.url) == {"mof_div": COUNTY, "debt_type": "2"}
     type_url = pg.url
     pg.screenshot(path=str(artifact("debt_2_special.png")), full_page=True)
@@ -75,7 +59,8 @@ def test_drill_to_an_idle_bond_project_and_back(live_server, page, browser_store
     cell = pg.locator("#list-debt-bonds [role=gridcell][col-id=name]", has_text=name).first
     cell.scroll_into_view_if_needed()
     cell.click()
-    wait_crumbs(pg, 3, "债券：")
+    wait_crumb(pg, "debt-breadcrumb", "债券：", 3)
+    settle(pg)
     assert params_of(pg.url) == {"mof_div": COUNTY, "debt_type": "2", "bond": bond}
     # the idle project is flagged, its level written out in the row
     row = pg.locator("#list-debt-project-rows [role=gridcell][col-id=level]").first
@@ -86,10 +71,12 @@ def test_drill_to_an_idle_bond_project_and_back(live_server, page, browser_store
 
     # Back: the type level, then the cold start's state
     pg.go_back()
-    wait_crumbs(pg, 2, "专项债务")
+    wait_crumb(pg, "debt-breadcrumb", "专项债务", 2)
+    settle(pg)
     assert pg.url == type_url
     assert pg.locator("#list-debt-bonds [role=gridcell][col-id=name]").count() >= 1
     pg.go_back()
-    wait_crumbs(pg, 1, "示范县 · 债务概况")
+    wait_crumb(pg, "debt-breadcrumb", "示范县 · 债务概况", 1)
+    settle(pg)
     assert pg.url == start
     assert pg.off_host() == []

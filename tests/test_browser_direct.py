@@ -4,13 +4,12 @@ as the independent oracle grades it), a recipient agency clicked, then Back
 to each state. Screenshots at 1920×1080 go to test-artifacts/."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from data.query import Scope
 from data.query.direct_funds import fund_rows, recipients
-from tests.browser import artifact
+from tests.browser import artifact, crumb_texts, params_of, settle, wait_crumb
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
 
@@ -29,25 +28,6 @@ def lagging(tmp_path_factory):
     return {e.partition("@")[0]: lv for e, (lv, _v) in found.items() if e.endswith(f"@{ROOT}")}
 
 
-def params_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-def crumb_texts(pg) -> list[str]:
-    return [t.strip() for t in pg.locator("#direct-breadcrumb li").all_inner_texts()]
-
-
-def wait_crumb(pg, text: str) -> None:
-    pg.wait_for_function(
-        "t => [...document.querySelectorAll('#direct-breadcrumb li')].some(li => li.innerText.includes(t))",
-        arg=text, timeout=15_000)
-
-
-def settle(pg) -> None:
-    pg.wait_for_load_state("networkidle")
-    pg.wait_for_timeout(300)
-
-
 def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
     _url, engine = browser_store
     rows = fund_rows(engine, Scope(as_of=DEMO_AS_OF, mof_div=ROOT))
@@ -58,7 +38,7 @@ def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
     pg.goto(start)
     pg.wait_for_selector("#chart-direct-pay .bars .point path", timeout=30_000)
     settle(pg)
-    assert crumb_texts(pg) == ["全部区划 · 直达资金"]
+    assert crumb_texts(pg, "direct-breadcrumb") == ["全部区划 · 直达资金"]
     # the lagging fund's bar says its level in words, not only in colour
     labels = pg.locator("#chart-direct-pay .annotation-text").all_text_contents()
     assert any(f"▲{word} 支出滞后" in t for t in labels)
@@ -68,10 +48,10 @@ def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
     bar = pg.locator("#chart-direct-pay .bars .point path").nth([r.code for r in rows].index(fund.code))
     bar.scroll_into_view_if_needed()
     bar.click(force=True)
-    wait_crumb(pg, "资金：")
+    wait_crumb(pg, "direct-breadcrumb", "资金：")
     settle(pg)
     assert params_of(pg.url) == {"as_of": DEMO_AS_OF.isoformat(), "fund": fund.code}
-    assert crumb_texts(pg)[-1] == f"资金：{fund.name}"
+    assert crumb_texts(pg, "direct-breadcrumb")[-1] == f"资金：{fund.name}"
     tile = pg.locator("#direct-paid")
     assert word in tile.locator(".level-badge").inner_text()
     assert "DIRECT_PAY_LAG" in tile.locator(".level-badge").get_attribute("title")
@@ -81,7 +61,7 @@ def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
 
     agency = recipients(engine, Scope(as_of=DEMO_AS_OF, mof_div=ROOT), fund.code)[0]
     pg.locator("#list-direct-recipient-rows [role=gridcell][col-id=name]").first.click()
-    wait_crumb(pg, "单位：")
+    wait_crumb(pg, "direct-breadcrumb", "单位：")
     settle(pg)
     assert params_of(pg.url) == {"as_of": DEMO_AS_OF.isoformat(), "fund": fund.code,
                                  "agency": agency.code}
@@ -89,7 +69,7 @@ def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
     pg.screenshot(path=str(artifact("direct_3_agency.png")))
 
     pg.go_back()
-    wait_crumb(pg, "资金：")
+    wait_crumb(pg, "direct-breadcrumb", "资金：")
     pg.wait_for_function("() => !document.querySelector('#direct-breadcrumb').innerText.includes('单位：')",
                          timeout=15_000)
     assert pg.url == fund_url
@@ -97,5 +77,5 @@ def test_fund_to_agency_and_back(live_server, page, browser_store, lagging):
     pg.wait_for_function("() => !document.querySelector('#direct-breadcrumb').innerText.includes('资金：')",
                          timeout=15_000)
     settle(pg)
-    assert pg.url == start and crumb_texts(pg) == ["全部区划 · 直达资金"]
+    assert pg.url == start and crumb_texts(pg, "direct-breadcrumb") == ["全部区划 · 直达资金"]
     assert pg.off_host() == []

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from data.query import Scope, execution, payments, quotas
-from tests.browser import artifact
+from tests.browser import artifact, click_bar, crumb_texts, params_of, settle, wait_crumb
 
 pytestmark = pytest.mark.browser
 MAX_CLICKS = 5  # "which departments are behind, by how much, and on what payments" in under six
@@ -27,10 +26,6 @@ def agency_label(h, code: str) -> str:
     """As the page names an agency: a department's own unit with sister agencies is "（本级）"."""
     own = code == h.agency_dept[code] and any(a != code for a in h.dept_agencies(code))
     return h.agency_name[code] + ("（本级）" if own else "")
-
-
-def params_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
 
 
 def plan(engine, as_of: date):
@@ -64,29 +59,6 @@ def plan(engine, as_of: date):
     pytest.fail("the demo has no lagging agency with a paid project quota")
 
 
-def click_bar(pg, chart: str, index: int) -> None:
-    bar = pg.locator(f"#chart-{chart} .bars .point path").nth(index)
-    bar.scroll_into_view_if_needed()
-    # Plotly's drag layer sits above the bars and turns the pointer position
-    # into the click; `force` sends the real mouse events at the bar's centre.
-    bar.click(force=True)
-
-
-def crumb_texts(pg) -> list[str]:
-    return [t.strip() for t in pg.locator("#exec-breadcrumb li").all_inner_texts()]
-
-
-def wait_crumb(pg, text: str) -> None:
-    pg.wait_for_function(
-        "t => [...document.querySelectorAll('#exec-breadcrumb li')].some(li => li.innerText.includes(t))",
-        arg=text, timeout=15_000)
-
-
-def settle(pg) -> None:
-    pg.wait_for_load_state("networkidle")
-    pg.wait_for_timeout(300)
-
-
 def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: F811
     from tests.conftest import DEMO_AS_OF
 
@@ -98,46 +70,46 @@ def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: 
     pg.goto(live_server + "/execution")
     pg.wait_for_selector("#chart-exec-rate .bars .point path", timeout=30_000)
     settle(pg)
-    assert crumb_texts(pg) == ["全部区划 · 按部门"]
+    assert crumb_texts(pg, "exec-breadcrumb") == ["全部区划 · 按部门"]
     assert pg.locator("#exec-page .kpi").count() == 3
     pg.screenshot(path=str(artifact("drill_1_total.png")))
 
     dept, i_dept = route["dept"]
     click_bar(pg, "exec-rate", i_dept)
     clicks += 1
-    wait_crumb(pg, "部门：")
+    wait_crumb(pg, "exec-breadcrumb", "部门：")
     settle(pg)
     assert params_of(pg.url) == {"dept": dept}
     dept_url = pg.url
-    assert crumb_texts(pg)[0] == "全部区划 · 按部门" and crumb_texts(pg)[1].startswith("部门：")
+    assert crumb_texts(pg, "exec-breadcrumb")[0] == "全部区划 · 按部门" and crumb_texts(pg, "exec-breadcrumb")[1].startswith("部门：")
     pg.screenshot(path=str(artifact("drill_2_department.png")))
 
     agency, i_agency, agency_name = route["agency"]
     click_bar(pg, "exec-rate", i_agency)
     clicks += 1
-    wait_crumb(pg, "单位：")
+    wait_crumb(pg, "exec-breadcrumb", "单位：")
     settle(pg)
     assert params_of(pg.url) == {"dept": dept, "agency": agency}
     agency_url = pg.url
     agency_bars = pg.locator("#chart-exec-rate .bars .point path").count()
-    assert crumb_texts(pg)[-1] == f"单位：{agency_name}"
+    assert crumb_texts(pg, "exec-breadcrumb")[-1] == f"单位：{agency_name}"
     pg.screenshot(path=str(artifact("drill_3_agency.png")))
 
     project, i_project, project_name = route["project"]
     click_bar(pg, "exec-rate", i_project)
     clicks += 1
-    wait_crumb(pg, "项目：")
+    wait_crumb(pg, "exec-breadcrumb", "项目：")
     settle(pg)
     assert params_of(pg.url) == {"dept": dept, "agency": agency, "project": project}
     project_url = pg.url
-    assert crumb_texts(pg)[-1] == f"项目：{project_name}"
+    assert crumb_texts(pg, "exec-breadcrumb")[-1] == f"项目：{project_name}"
     pg.screenshot(path=str(artifact("drill_4_project.png")))
 
     bgt = route["bgt_id"]
     cell = pg.locator("#list-exec-quotas [role=gridcell]", has_text=re.compile(f"^{re.escape(bgt)}$"))
     cell.first.click()
     clicks += 1
-    wait_crumb(pg, f"指标：{bgt}")
+    wait_crumb(pg, "exec-breadcrumb", f"指标：{bgt}")
     # the payment grid of that quota fills from the server, page by page
     rows = pg.locator("#payments-exec-payments .ag-center-cols-container [role=row]")
     rows.first.wait_for(timeout=15_000)
@@ -150,7 +122,7 @@ def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: 
         ".some(e => e.innerText === c)", arg=first, timeout=15_000)
     settle(pg)
     assert params_of(pg.url) == {"dept": dept, "agency": agency, "project": project, "bgt_id": bgt}
-    texts = crumb_texts(pg)
+    texts = crumb_texts(pg, "exec-breadcrumb")
     assert len(texts) == 5 and texts[-1] == f"指标：{bgt}"
     shown = pg.locator("#payments-exec-payments .ag-pinned-left-cols-container [col-id=pay_cert_id]")
     assert shown.all_inner_texts() == [r["pay_cert_id"] for r in expected.rows]
@@ -161,9 +133,9 @@ def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: 
 
     # Back returns to the same states, rendered again from the URL
     pg.go_back()
-    wait_crumb(pg, f"项目：{project_name}")
+    wait_crumb(pg, "exec-breadcrumb", f"项目：{project_name}")
     settle(pg)
-    assert pg.url == project_url and crumb_texts(pg)[-1] == f"项目：{project_name}"
+    assert pg.url == project_url and crumb_texts(pg, "exec-breadcrumb")[-1] == f"项目：{project_name}"
     assert pg.locator("#list-exec-quotas [role=gridcell]", has_text=bgt).count() >= 1
     pg.go_back()
     pg.wait_for_function("() => !document.querySelector('#exec-breadcrumb').innerText.includes('项目：')",
@@ -179,13 +151,13 @@ def test_total_to_payments_and_back(live_server, page, browser_store):  # noqa: 
     settle(pg)
     assert pg.url == dept_url
     pg.go_back()
-    wait_crumb(pg, "单位：")
+    wait_crumb(pg, "exec-breadcrumb", "单位：")
     assert pg.url == agency_url
 
     # a cold start on a shared URL shows the same state
     pg.goto(project_url)
-    wait_crumb(pg, f"项目：{project_name}")
-    assert crumb_texts(pg)[-1] == f"项目：{project_name}"
+    wait_crumb(pg, "exec-breadcrumb", f"项目：{project_name}")
+    assert crumb_texts(pg, "exec-breadcrumb")[-1] == f"项目：{project_name}"
     assert pg.off_host() == []
 
 

@@ -5,12 +5,12 @@ Expected rows come from the independent oracle (tests/rule_oracle.py)."""
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from data.rules import RULES
-from tests.browser import artifact
+from tests.browser import artifact, params_of
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
 
@@ -27,10 +27,6 @@ def oracle(tmp_path_factory):
     rules = Rules(read_frames(out), DEMO_AS_OF)
     return {(rule, code): lv for rule, hits in rules.all().items() for code, (lv, _v) in hits.items()
             if code not in rules.open_cases.get(rule, set())}
-
-
-def params_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
 
 
 PAGER = "#warn-page .ag-paging-row-summary-panel"
