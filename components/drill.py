@@ -17,7 +17,9 @@ from typing import Any, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
-from components import urlstate
+
+from components import format as fmt
+from components import levels, urlstate
 from data.hierarchy import Names
 from data.query import Scope
 
@@ -196,7 +198,6 @@ def headline(budget: int, paid: int, rate: float | None, level: str | None, gap:
              paid_title: str = "已支付", id_prefix: str = "head") -> html.Div:
     """Budget, paid and the execution rate against time progress, as tiles;
     `rule_note` (the rule that set the level, its lines) is the badge's tooltip."""
-    from components import format as fmt
     from components.kpi import kpi_tile, money_figure
 
     b_num, b_unit = money_figure(budget)
@@ -302,3 +303,21 @@ def follow_select(value: str | None, spec: dict | None):
     if (value or None) == params.get(spec["key"]):
         return no_update
     return urlstate.link(path, params, **{spec["key"]: value or None})
+
+
+# -- a quota's detail ------------------------------------------------------------------------
+
+def overspent(level: str | None, rule_name: str, excess_fen: int):
+    """The notice above a quota paid beyond what is available under it (the
+    rule engine's level, None: not overspent)."""
+    if not level:
+        return None
+    return html.Div(dbc.Alert(
+        [html.I(className="bi bi-x-octagon-fill me-2", **{"aria-hidden": "true"}),
+         f"{levels.text(level)} {rule_name}：已支付超出可用指标 {fmt.money(excess_fen)}"],
+        color="danger", className="drill-notice", id="quota-over"))
+
+
+def facts(items: Sequence[tuple[str, str]]) -> html.Dl:
+    """A record's particulars as label and value pairs."""
+    return html.Dl([x for k, v in items for x in (html.Dt(k), html.Dd(v))], className="quota-facts")

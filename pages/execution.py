@@ -24,7 +24,7 @@ from data.query import (
     three_public,
     year_end,
 )
-from data.rules import band
+from data.rules import RULES, band
 from pages._shared import scaffold
 from service import view
 from service.cache import cached_call
@@ -223,18 +223,13 @@ def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
                          budget_fen=q["available"])
     # tiles and the quota's particulars side by side, so its payments start on the first screen
     return [
-        html.Div(dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"),
-                            f"{levels.text(over)} 超指标支付：已支付超出可用指标 "
-                            f"{fmt.money(q['paid'] - q['available'])}"],
-                           color="danger", className="drill-notice", id="quota-over"))
-        if over else None,
+        drill.overspent(over, RULES["PAY_OVER_QUOTA"].name_zh, q["paid"] - q["available"]),
         dbc.Row([
             dbc.Col(drill.headline(q["available"], q["paid"], rate, level, gap_pp(rate, tp), tp,
                                    rule_note=view.rule_note("PAY_OVER_QUOTA" if over
                                                             else "EXEC_LAG"),
                                    budget_title="可用指标", id_prefix="quota"), xl=8, lg=12),
-            dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))],
-                            className="quota-facts"), xl=4, lg=12),
+            dbc.Col(drill.facts(facts), xl=4, lg=12),
         ], className="g-3 align-items-start"),
     ]
 

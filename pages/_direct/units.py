@@ -109,14 +109,9 @@ def quota_detail(state: drill.PageState, path: Path) -> list:
                  sub=f"该指标下的全部支付（含退回冲减）· 占可用指标 {fmt.pct(q['rate'])}"),
     ], className="kpi-grid drill-kpis")
     return [
-        html.Div(dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"),
-                            f"{levels.text(over)} {RULES['PAY_OVER_QUOTA'].name_zh}：已支付超出可用指标 "
-                            f"{fmt.money(q['paid'] - q['available'])}"],
-                           color="danger", className="drill-notice", id="quota-over"))
-        if over else None,
+        drill.overspent(over, RULES["PAY_OVER_QUOTA"].name_zh, q["paid"] - q["available"]),
         dbc.Row([dbc.Col(tiles, xl=8, lg=12),
-                 dbc.Col(html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))],
-                                 className="quota-facts"), xl=4, lg=12)],
+                 dbc.Col(drill.facts(facts), xl=4, lg=12)],
                 className="g-3 align-items-start"),
     ]
 
