@@ -22,7 +22,9 @@ def cache_config() -> dict[str, Any]:
     config: dict[str, Any] = {
         "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
         "CACHE_DEFAULT_TIMEOUT": 0,
-        "CACHE_THRESHOLD": int(os.environ.get("CACHE_THRESHOLD", "2000")),
+        # Rendered page states (up to ~120 KB each) share the cache with query
+        # results: 1,000 entries keep a process within about 100 MB.
+        "CACHE_THRESHOLD": int(os.environ.get("CACHE_THRESHOLD", "1000")),
     }
     for name in ("CACHE_REDIS_URL", "CACHE_DIR", "CACHE_KEY_PREFIX"):
         if os.environ.get(name):
