@@ -24,10 +24,6 @@ def breaches_at(engine: Engine, as_of: date) -> list[Breach]:
     """Every breach as of `as_of`, by rule (registry order) then entity_code;
     stored ones carry the date they were first seen."""
     if is_stored(engine, as_of):
-        return [Breach(rule=b.rule, level=b.level, entity_type=b.entity_type,
-                       entity_code=b.entity_code, value=b.value, threshold=b.threshold,
-                       message=b.message, mof_div=b.mof_div, agency=b.agency, dept=b.dept,
-                       name=b.name, first_seen=b.first_seen)
-                for b in stored_breaches(engine)]
+        return stored_breaches(engine)
     return evaluate(engine, as_of)
 

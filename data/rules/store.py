@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from time import perf_counter
 
 from sqlalchemy import Engine, bindparam, func, insert, select, update
@@ -60,21 +59,11 @@ class RunSummary:
         return out
 
 
-@dataclass(frozen=True)
-class StoredBreach:
+@dataclass(frozen=True, kw_only=True)
+class StoredBreach(Breach):
+    """A breach as stored, with its identity across evaluations."""
+
     id: int
-    rule: str
-    level: str
-    entity_type: str
-    entity_code: str
-    value: Decimal | None
-    threshold: Decimal | None
-    message: str
-    mof_div: str | None
-    agency: str | None
-    dept: str | None
-    name: str
-    first_seen: date
     last_seen: date
     resolved_on: date | None
 
