@@ -11,33 +11,12 @@ from decimal import Decimal
 
 import pytest
 
-from data import accounts
+from tests.api_client import client_on
 from tests.conftest import DEMO_AS_OF
 from tests.overview_fixture import C, D, T1, T2, X
 from tests.test_query_debt import DEMO_REGIONS, DemoDebt, frames, load_debt  # noqa: F401 (fixture)
 
 FIELDS = {"as_of", "limit", "balance", "debt_ratio", "liability_ratio", "level"}
-
-
-_tokens: dict[str, str] = {}
-
-
-def client_on(engine, monkeypatch):
-    """A test client of the app on `engine` with a deputy's token (one
-    account per store)."""
-    url = engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    if url not in _tokens:
-        name = f"debt-api-{len(_tokens)}"
-        accounts.create_user(engine, name, "deputy")
-        _tokens[url] = accounts.issue_token(engine, name)
-    c = app_module.server.test_client()
-    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {_tokens[url]}"
-    return c
 
 
 @pytest.fixture

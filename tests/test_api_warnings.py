@@ -9,14 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from data import accounts
+from tests.api_client import client_on
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import TOLERANCE, VALUE_RULES, Rules, read_frames, to_decimal
 
 FIELDS = {"rule", "level", "entity_type", "entity_code", "value", "threshold", "message",
           "problem_id"}
 OTHER_DAY = date(2026, 9, 30)
-_tokens: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +29,7 @@ def oracle_frames(tmp_path_factory):
 
 @pytest.fixture
 def client(demo_engine, monkeypatch):
-    url = demo_engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    if url not in _tokens:
-        name = f"warn-api-{len(_tokens)}"
-        accounts.create_user(demo_engine, name, "deputy")
-        _tokens[url] = accounts.issue_token(demo_engine, name)
-    c = app_module.server.test_client()
-    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {_tokens[url]}"
-    return c
+    return client_on(demo_engine, monkeypatch)
 
 
 def get(client, **params):
