@@ -81,6 +81,11 @@ def arg_choice(name: str, choices, default: str | None = None) -> str | None:
     return raw
 
 
+def fraction(value: float | None) -> float | None:
+    """A ratio as a JSON number to 6 decimals."""
+    return None if value is None else round(value, 6)
+
+
 def yuan(fen: int | None) -> float | None:
     """Fen to yuan as a JSON number with 2 decimals."""
     if fen is None:
@@ -165,9 +170,9 @@ def execution():
     return jsonify({
         "year": year,
         "as_of": as_of.isoformat(),
-        "time_progress": round(query.scope_tp(scope), 6),
+        "time_progress": fraction(query.scope_tp(scope)),
         "rows": [{"code": r.code, "name": r.name, "budget": yuan(r.budget), "paid": yuan(r.paid),
-                  "rate": None if r.rate is None else round(r.rate, 6),
+                  "rate": fraction(r.rate),
                   "gap_pp": None if r.gap_pp is None else round(r.gap_pp, 4),
                   "level": r.level} for r in rows],
     })
@@ -215,10 +220,6 @@ def warnings():
 
 # -- government debt (SPEC §3.2) ------------------------------------------------------
 
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
 @api.get("/debt")
 @require_token
 def debt():
@@ -240,7 +241,7 @@ def debt():
         "as_of": as_of.isoformat(),
         "limit": {k: yuan(v) for k, v in position.limit.items()},
         "balance": {k: yuan(v) for k, v in position.balance.items()},
-        "debt_ratio": _ratio(position.debt_ratio),
-        "liability_ratio": _ratio(position.liability_ratio),
+        "debt_ratio": fraction(position.debt_ratio),
+        "liability_ratio": fraction(position.liability_ratio),
         "level": band("DEBT_RATIO", position.debt_ratio, view.rule_settings()),
     })
