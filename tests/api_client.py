@@ -21,3 +21,11 @@ def client_on(engine, monkeypatch):
     c = app_module.server.test_client()
     c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {_tokens[url]}"
     return c
+
+
+def assert_names_parameter(res, parameter: str) -> None:
+    """A 400 whose JSON error names the bad parameter first, in Chinese and English."""
+    assert res.status_code == 400, res.get_data(as_text=True)
+    body = res.get_json()
+    assert body["parameter"] == parameter and body["error"].startswith(f"{parameter}:")
+    assert "/" in body["error"]  # 中文 / English

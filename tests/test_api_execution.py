@@ -10,6 +10,7 @@ import pytest
 
 from data import accounts
 from data.status import data_as_of
+from tests.api_client import assert_names_parameter
 from tests.querycheck import Reference, RefScope, synth_engine  # noqa: F401 (fixture)
 
 AS_OF = "2026-11-20"
@@ -139,11 +140,7 @@ def test_defaults(client, synth_engine):
     ({"by": "dept", "parent": "101"}, "parent"),
 ])
 def test_bad_parameters_answer_400(client, params, parameter):
-    res = get(client, **params)
-    assert res.status_code == 400, res.get_data(as_text=True)
-    body = res.get_json()
-    assert parameter in body["error"]
-    assert body["parameter"] == parameter
+    assert_names_parameter(get(client, **params), parameter)
 
 
 def test_unknown_endpoint_is_a_json_404(client):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api_client import client_on
+from tests.api_client import assert_names_parameter, client_on
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import TOLERANCE, VALUE_RULES, Rules, read_frames, to_decimal
 
@@ -125,7 +125,4 @@ def test_filters(client, oracle_frames):
     ({"as_of": "yesterday"}, "as_of"),
 ])
 def test_bad_parameters_answer_400_naming_them(client, params, parameter):
-    res = get(client, **params)
-    assert res.status_code == 400
-    body = res.get_json()
-    assert body["parameter"] == parameter and body["error"].startswith(f"{parameter}:")
+    assert_names_parameter(get(client, **params), parameter)
