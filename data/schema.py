@@ -351,6 +351,8 @@ app_user = Table(
     Column("password_hash", String(255)),
     Column("created_at", DateTime, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # bumped by a password reset, a role change or disabling: older sessions end
+    Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
 api_token = Table(
@@ -370,6 +372,106 @@ audit_log = Table(
     Column("username", String(64)),
     Column("action", String(32), nullable=False),  # sign_in, import, export, ...
     Column("detail", Text),
+    Column("ip", String(64)),  # where the request came from; None for the command line
+    # tamper evidence: sha256 over the previous entry's hash and this entry's fields
+    Column("prev_hash", String(64)),
+    Column("entry_hash", String(64)),
+    Index(None, "username", "at"),
+    Index(None, "at"),
+)
+
+# The chain's head: one row, updated by every audit entry before it is written,
+# so concurrent writers queue on it and the chain never forks.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+app_setting = Table(
+    "app_setting",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(64)),
+)
+
+# -- the problem loop 问题闭环 (data/problems.py, SPEC §3.3) ------------------------
+
+problem = Table(
+    "problem",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text),
+    Column("status", String(16), nullable=False),
+    Column("mof_div_code", Code),
+    Column("unit_code", Code),  # AGENCY_CODE or MOF_DIV_CODE it was handed to
+    Column("deadline", Date),
+    Column("notice_no", String(40), unique=True),  # the 督办单's number, set by assign
+    Column("source_url", Text),  # the page and drill state a question was raised from
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Integer, ForeignKey("app_user.user_id"), nullable=False),
+    Column("closed_at", DateTime),
+    Index(None, "status"),
+    Index(None, "created_by"),
+)
+
+# The breaches a problem was found from, as they stood when it was linked.
+problem_warning = Table(
+    "problem_warning",
+    metadata,
+    Column("problem_id", Integer, ForeignKey("problem.id"), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("entity_code", String(255), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("value", Numeric(24, 6)),
+    Column("threshold", Numeric(24, 6)),
+    Column("message", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("mof_div_code", Code),
+    PrimaryKeyConstraint("problem_id", "rule", "entity_code"),
+    Index(None, "rule", "entity_code"),
+)
+
+# Every step of every problem; append-only (triggers refuse updates and deletes).
+problem_event = Table(
+    "problem_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("problem_id", Integer, ForeignKey("problem.id"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("app_user.user_id"), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("text", Text),
+    Column("unit_code", Code),
+    Column("deadline", Date),
+    Index(None, "problem_id"),
+)
+
+# Files of a problem: evidence uploaded with a step, and the issued 督办单.
+# The bytes live outside the web root (ATTACHMENT_DIR), named by `stored_name`.
+problem_file = Table(
+    "problem_file",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("problem_id", Integer, ForeignKey("problem.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # evidence | notice
+    Column("file_name", String(255), nullable=False),
+    Column("stored_name", String(80), nullable=False, unique=True),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("uploaded_by", String(64), nullable=False),
+    Index(None, "problem_id"),
 )
 
 # -- warning rules (data/rules): settings, their history, evaluations, results ----

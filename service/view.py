@@ -9,7 +9,8 @@ from typing import Any
 from components import urlstate
 from components.drill import PageState, clean
 from data import rules
-from data.accounts import audit, check_password
+from data.accounts import check_password
+from data.audit import record
 from data.db import get_engine
 from data.hierarchy import Names, chain, names_of
 from data.status import data_as_of
@@ -91,7 +92,7 @@ def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: 
     new = rules.change_setting(engine, rule_id, username=user["username"], enabled=enabled,
                                thresholds=thresholds)
     with engine.begin() as conn:
-        audit(conn, user["username"], "rule_setting",
+        record(conn, user["username"], "rule_setting",
               f"{rule_id} enabled={new.enabled} "
               + " ".join(f"{k}={v}" for k, v in new.thresholds.items()))
     return rules.run(engine)
