@@ -33,6 +33,7 @@ install-dev: system-deps-test $(VENV)/.dev-installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --scale small --if-empty
+	$(FLASK) users first-admin
 	$(PY) app.py
 
 test: install-dev

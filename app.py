@@ -1,5 +1,5 @@
 """财政监督大脑: the Dash application (pages in pages/), its Flask server with
-the command line, the JSON API and the query cache.
+the command line, the JSON API, sign-in and the query cache.
 
 `python app.py` serves on 127.0.0.1:8050 (HOST / PORT / THREADS override it)
 with waitress, a production WSGI server fit for weeks on a wall display;
@@ -22,6 +22,7 @@ from components import shell
 from pages._shared import grid_data, shell_data  # noqa: F401  (registers their callbacks)
 from service import cache, cli
 from service.api import api
+from service.auth import csrf, init_auth
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "财政监督大脑"
@@ -62,7 +63,9 @@ def create_app() -> dash.Dash:
     server = app.server
     server.config["SECRET_KEY"] = secret_key()
     cli.register(server)
+    init_auth(server)
     server.register_blueprint(api)
+    csrf.exempt(api)  # bearer tokens, not cookies: nothing to forge
     cache.init_cache(server)
     server.register_error_handler(SQLAlchemyError, _database_unavailable)
     return app

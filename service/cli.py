@@ -130,6 +130,23 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
     click.echo(f"created {name} ({role})")
 
 
+@users_cli.command("first-admin")
+def users_first_admin() -> None:
+    """On a store without accounts, create `admin` and print its generated password once."""
+    from data.accounts import ensure_first_admin
+
+    password = ensure_first_admin(db.get_engine())
+    if password is None:
+        return
+    click.echo("=" * 60)
+    click.echo("已创建首个管理员账户 / first admin account created")
+    click.echo("  用户名 user name: admin")
+    click.echo(f"  密码 password:    {password}")
+    click.echo("此密码只显示这一次，请立即登录并妥善保存。")
+    click.echo("This password is shown only once: sign in and keep it safe.")
+    click.echo("=" * 60)
+
+
 @users_cli.command("token")
 @click.argument("name")
 def users_token(name: str) -> None:

@@ -5,8 +5,11 @@ every request (so a test can prove nothing left 127.0.0.1).
 conftest.py loads this module as a plugin, so any test can ask for them:
 
     @pytest.mark.browser
-    def test_something(live_server, page):
+    def test_something(live_server, page):   # `page` is signed in as staff
         page.goto(live_server + "/")
+
+The store holds an account `<role>-b` for each role (password PASSWORD);
+`page_as("deputy")` gives a page signed in as one, `page_as(None)` none.
 """
 from __future__ import annotations
 
@@ -23,7 +26,10 @@ from urllib.parse import parse_qsl, urlparse, urlsplit
 
 import pytest
 
+from data import accounts
+from data.accounts import ROLES
 from data.db import make_engine
+from tests.sessions import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -59,6 +65,26 @@ def browser_store(sqlite_template, tmp_path_factory):
 
         load_demo(engine, scale="tiny", seed=7, as_of=DEMO_AS_OF,
                   workdir=tmp_path_factory.mktemp("browser-demo"))
+    for role in ROLES:
+        accounts.create_user(engine, f"{role}-b", role, PASSWORD)
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def kiosk_store(browser_store, tmp_path_factory):
+    """(URL, engine) of a copy of the browser store with the kiosk profile
+    on: pages open without sign-in, read-only and masked, as on the wall."""
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("kiosk") / "store.db"
+    source = sqlite3.connect(browser_store[1].url.database)
+    with sqlite3.connect(path) as target:
+        source.backup(target)
+    source.close()
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    accounts.set_kiosk_profile(engine, True, by="admin-b")
     yield url, engine
     engine.dispose()
 
@@ -114,22 +140,68 @@ def chromium():
         browser.close()
 
 
+def sign_in(pg, base: str, name: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    pg.goto(base + "/login")
+    pg.fill("#username", name)
+    pg.fill("#password", password)
+    pg.click("#sign-in-submit")
+    pg.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture(scope="session")
+def signed_states(chromium, live_server):
+    """role → the browser storage state of that role's signed-in session
+    (accounts `<role>-b`), made once per session."""
+    states = {}
+    for role in ROLES:
+        context = chromium.new_context()
+        pg = context.new_page()
+        sign_in(pg, live_server, f"{role}-b")
+        states[role] = context.storage_state()
+        context.close()
+    return states
+
+
 @pytest.fixture
-def page(chromium):
-    """A fresh page (1920×1080, zh-CN); `page.requested` lists every URL it
-    asked for, `page.off_host()` those that left this machine."""
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+def page_as(chromium, signed_states):
+    """page_as(role) → a fresh page signed in as `role` (None: not signed in)."""
+    contexts = []
+
+    def make(role: str | None = "staff"):
+        context = _context(chromium, signed_states[role] if role else None)
+        contexts.append(context)
+        return _page(context)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(page_as):
+    """A fresh page signed in as staff (1920×1080, zh-CN); `page.requested`
+    lists every URL it asked for, `page.off_host()` those that left this machine."""
+    return page_as("staff")
+
+
+def _context(chromium, storage_state):
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN",
+                                   storage_state=storage_state)
     # The network is closed: anything not on this machine fails, as on the wall display.
     context.route(lambda url: urlparse(url).hostname not in LOCAL_HOSTS,
                   lambda route: route.abort())
+    return context
+
+
+def _page(context):
     pg = context.new_page()
     pg.requested = []
     pg.on("request", lambda req: pg.requested.append(req.url))
     pg.off_host = lambda: [u for u in pg.requested
                            if urlparse(u).scheme in ("http", "https", "ws", "wss")
                            and urlparse(u).hostname not in LOCAL_HOSTS]
-    yield pg
-    context.close()
+    return pg
 
 
 def artifact(name: str) -> Path:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from data.db import data_version
 from tests.overview_fixture import C, load
+from tests.sessions import signed_in
 
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
 
@@ -28,8 +29,8 @@ def server(engine, db_url, monkeypatch):
     return app_module.server
 
 
-def test_every_page_and_the_layout(server):
-    client = server.test_client()
+def test_every_page_and_the_layout(server, engine):
+    client = signed_in(server, engine, "admin")
     paths = [p["path"] for p in dash.page_registry.values()]
     assert "/" in paths
     for path in paths:
@@ -45,8 +46,8 @@ def test_every_page_and_the_layout(server):
     assert client.get("/_dash-dependencies").status_code == 200
 
 
-def test_vendored_assets_are_served(server):
-    client = server.test_client()
+def test_vendored_assets_are_served(server, engine):
+    client = signed_in(server, engine, "deputy")
     index = client.get("/").get_data(as_text=True)
     for href in ("/assets/vendor/bootswatch/flatly.min.css", "/assets/vendor/bootswatch/darkly.min.css",
                  "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",

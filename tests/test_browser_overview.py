@@ -90,10 +90,10 @@ def test_kiosk_screenshot(live_server, page):
     assert page.off_host() == []
 
 
-def test_kiosk_rotates_through_the_chosen_pages(browser_store, chromium, tmp_path):
+def test_kiosk_rotates_through_the_chosen_pages(kiosk_store, chromium, tmp_path):
     """The wall display: every KIOSK_SECONDS the next of KIOSK_PAGES, still
     in kiosk mode (dark, no controls), round and round."""
-    with serving(browser_store[0], tmp_path / "kiosk.log",
+    with serving(kiosk_store[0], tmp_path / "kiosk.log",
                  KIOSK_SECONDS="10", KIOSK_PAGES="/execution, /, /no-such-page") as base:
         context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         pg = context.new_page()
@@ -109,12 +109,12 @@ def test_kiosk_rotates_through_the_chosen_pages(browser_store, chromium, tmp_pat
         context.close()
 
 
-def test_kiosk_reloads_when_the_data_changes(browser_store, chromium, tmp_path):
+def test_kiosk_reloads_when_the_data_changes(kiosk_store, chromium, tmp_path):
     """A new import (a new data version) reloads the wall display by itself;
     until then the page stays as it is."""
     from data.db import bump_data_version
 
-    url, engine = browser_store
+    url, engine = kiosk_store
     with serving(url, tmp_path / "reload.log", STATUS_POLL_SECONDS="1") as base:
         context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         pg = context.new_page()
