@@ -40,11 +40,12 @@ def default_as_of() -> date:
     return latest_date() or date.today()
 
 
-def page_state(path: str, params: dict[str, Any]) -> PageState:
+def page_state(path: str, params: dict[str, Any], masked: bool = False) -> PageState:
     """The state a URL names: cleaned parameters, the global filters with
-    their defaults, and a notice for a region code the store does not know."""
+    their defaults (masked for a viewer who may not see personal data), and
+    a notice for a region code the store does not know."""
     p = clean(params)
-    f = urlstate.filters(p, default_as_of())
+    f = urlstate.filters(p, default_as_of()).replace(masked=masked)
     notices = []
     if f.mof_div is not None and f.mof_div not in names().region:
         notices.append(f"链接中的区划代码“{f.mof_div}”不存在，已显示全部区划。")

@@ -3,10 +3,14 @@ with the form's CSRF token, and post Dash callbacks with the header the
 Dash renderer sends."""
 from __future__ import annotations
 
+import contextlib
 import re
 from itertools import count
 
+from flask import g
+
 from data import accounts
+from data.accounts import Viewer
 
 PASSWORD = "Correct-Horse-9"
 _n = count()
@@ -38,3 +42,15 @@ def csrf_header(client) -> dict[str, str]:
     client.get("/")
     cookie = client.get_cookie("_csrf_token")
     return {"X-CSRFToken": cookie.value} if cookie else {}
+
+
+STAFF = Viewer(user_id=None, name="staff-t", role="staff")
+
+
+@contextlib.contextmanager
+def viewing_as(server, viewer: Viewer = STAFF):
+    """A request context in which `viewer` is the one asking, for calling
+    page layouts and callbacks directly."""
+    with server.test_request_context():
+        g.viewer = viewer
+        yield

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from data.db import data_version
 from tests.overview_fixture import C, load
-from tests.sessions import signed_in
+from tests.sessions import signed_in, viewing_as
 
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
 
@@ -85,7 +85,7 @@ def test_health_when_database_unreachable(server, monkeypatch):
 def test_page_keeps_last_figures_when_database_is_lost(server, engine, monkeypatch):
     load(engine)
     page = sys.modules["pages.overview"]
-    with server.test_request_context():
+    with viewing_as(server):
         fresh = page.layout(as_of="2025-09-30", mof_div=C)
     assert "kpi-direct" in str(fresh)
     from service import cache
@@ -94,11 +94,11 @@ def test_page_keeps_last_figures_when_database_is_lost(server, engine, monkeypat
         raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
 
     monkeypatch.setattr(cache, "data_version", lost)
-    with server.test_request_context():
+    with viewing_as(server):
         stale = page.layout(as_of="2025-09-30", mof_div=C)
     text = str(stale)
     assert "最后一次获取的数据" in text and "kpi-direct" in text
-    with server.test_request_context():
+    with viewing_as(server):
         never_seen = page.layout(as_of="2025-08-31", mof_div=C)
     assert "数据库暂时无法连接" in str(never_seen) and "Traceback" not in str(never_seen)
 
@@ -108,7 +108,7 @@ def test_shell_callbacks_as_functions(server, engine, monkeypatch):
     from pages._shared import shell_data
 
     load(engine)
-    with server.test_request_context():
+    with viewing_as(server):
         state = shell_data.poll_status(0, None)
         assert state == {"ok": True, "version": data_version(engine), "as_of": "2025-10-02"}
         assert shell_data.poll_status(1, state) is dash.no_update
@@ -142,7 +142,7 @@ def test_shell_callbacks_as_functions(server, engine, monkeypatch):
     assert stamp == "数据截至 2025年9月30日" and banner is None
 
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
-    with server.test_request_context():
+    with viewing_as(server):
         down = shell_data.poll_status(2, state)
     assert down == {**state, "ok": False}
     stamp, banner = shell.stamp_and_banner(down, "")

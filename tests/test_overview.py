@@ -11,6 +11,7 @@ from data import query as q
 from data.query import Scope
 from data.query.base import region_codes
 from tests.overview_fixture import C, D, T1, T2, X, Y, load
+from tests.sessions import viewing_as
 
 TP = 273 / 365  # 2025-09-30 is day 273 of a 365-day year
 
@@ -111,7 +112,7 @@ def app_on(store, db_url, monkeypatch):
     from service import cache
 
     cache.clear()
-    with app_module.server.test_request_context():
+    with viewing_as(app_module.server):
         yield app_module
 
 

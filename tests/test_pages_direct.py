@@ -22,6 +22,7 @@ from tests.rule_oracle import Rules, read_frames
 from tests.test_pages_execution import (crumbs, demo_app, figure, find, has,  # noqa: F401
                                         no_failure, query, rows_of, text)
 from tests.test_query_direct import D, county  # noqa: F401 (fixture)
+from tests.sessions import viewing_as
 from tests.test_rules_cases import C, T
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -266,7 +267,7 @@ def county_app(county, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", county.url.render_as_string(hide_password=False))
     import app as app_module
 
-    with app_module.server.test_request_context():
+    with viewing_as(app_module.server):
         yield county
 
 

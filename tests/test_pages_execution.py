@@ -17,6 +17,7 @@ from components.format import pick_unit
 from data.hierarchy import names_of
 from data.query import Scope, execution, payments, quotas, three_public, year_end
 from tests.conftest import DEMO_AS_OF
+from tests.sessions import viewing_as
 
 AS_OF = DEMO_AS_OF.isoformat()
 SCOPE = Scope(as_of=DEMO_AS_OF)
@@ -32,7 +33,7 @@ def demo_app(demo_engine, monkeypatch):
     from service import cache
 
     cache.clear()  # each test renders its states afresh (a test may patch what a page calls)
-    with app_module.server.test_request_context():
+    with viewing_as(app_module.server):
         yield demo_engine
 
 

@@ -20,6 +20,7 @@ from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
 from tests.test_pages_execution import (demo_app, figure, find, query, text,  # noqa: F401
                                          walk)
+from tests.sessions import viewing_as
 
 AS_OF = DEMO_AS_OF.isoformat()
 TOWNSHIP = "990121002"  # 东城街道: the planted REVENUE_LAG township
@@ -173,7 +174,7 @@ def writable(engine, monkeypatch, tmp_path):
     from service import cache
 
     cache.clear()
-    with app_module.server.test_request_context():
+    with viewing_as(app_module.server):
         yield engine
 
 

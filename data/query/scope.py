@@ -35,6 +35,10 @@ class Scope:
     func: str | None = None  # an EXP_FUNC code at any level (类/款/项)
     eco: str | None = None  # a DEP_ECO code at any level
     project: str | None = None
+    # Individual payees' names and every account number are masked in what the
+    # queries return (a deputy, the kiosk profile). Set by the server from the
+    # viewer, never read from a URL.
+    masked: bool = False
 
     @property
     def fiscal_year(self) -> int:
@@ -47,6 +51,8 @@ class Scope:
         """The non-empty fields as URL query parameters (strings)."""
         out = {}
         for f in fields(self):
+            if f.name == "masked":
+                continue
             value = getattr(self, f.name)
             if value is not None:
                 out[f.name] = value.isoformat() if isinstance(value, date) else str(value)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import drill
 from components.plain import plain_figures
 from components.shell import notice
-from service import cache, view
+from service import auth, cache, view
 from service.cache import cached_call
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,16 @@ _PAGES: dict[str, tuple[str, str, tuple[tuple[str, str], ...], Callable[..., Vie
 
 
 def page(path: str, title: str, *, empty: str, page_id: str,
-         tabs: Sequence[tuple[str, str]] = ()) -> Callable[[Callable[..., View]], Callable]:
+         tabs: Sequence[tuple[str, str]] = (), capability: str = "read",
+         live: bool = False) -> Callable[[Callable[..., View]], Callable]:
     """Decorate `render(state, tab) -> View` into a page layout function.
     `tab` is the URL's section (the first of `tabs` by default; None without
-    tabs); `empty` says what to import when the store holds no data. A state
-    is rendered once per data version and then served from the query cache."""
+    tabs); `empty` says what to import when the store holds no data; only a
+    viewer with `capability` (data.accounts.CAPABILITIES) sees the page. A
+    state is rendered once per data version (and per masking) and then served
+    from the query cache, unless the page is `live`: one whose content
+    depends on the viewer or changes without an import (accounts, problems),
+    rendered on every request."""
 
     def decorate(render: Callable[..., View]) -> Callable:
         _PAGES[path] = (title, page_id, tuple(tabs), render)
@@ -75,23 +80,32 @@ def page(path: str, title: str, *, empty: str, page_id: str,
         @safe_layout
         @functools.wraps(render)
         def layout(**params):
+            viewer = auth.current_viewer()
+            if viewer is None or not viewer.can(capability):
+                return html.Div([html.H1(title, className="page-title"),
+                                 notice("当前账户无权查看本页。 / This account may not see this page.",
+                                        "danger", "bi-shield-lock")], id=f"{page_id}-page")
+            key = tuple(sorted(drill.clean(params).items()))
+            if live:
+                return rendered(None, path, key, viewer.masked)
             if view.latest_date() is None:
                 return html.Div([html.H1(title, className="page-title"),
                                  html.P(f"数据库中还没有数据。{empty}", className="page-caption")],
                                 id=f"{page_id}-page")
-            return cached_call(rendered, path, tuple(sorted(drill.clean(params).items())))
+            return cached_call(rendered, path, key, viewer.masked)
 
         return layout
 
     return decorate
 
 
-def rendered(_engine, path: str, params: tuple[tuple[str, str], ...]) -> html.Div:
+def rendered(_engine, path: str, params: tuple[tuple[str, str], ...],
+             masked: bool) -> html.Div:
     """One state of a page. Its figures are the plain dicts Dash sends: a
     cached plotly Figure is validated again when loaded, which costs as much
     as building it."""
     title, page_id, tabs, render = _PAGES[path]
-    state = view.page_state(path, dict(params))
+    state = view.page_state(path, dict(params), masked)
     tab = drill.choice(state.get("tab"), [k for k, _ in tabs], tabs[0][0]) if tabs else None
     v = render(state, tab)
     bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
