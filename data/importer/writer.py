@@ -10,6 +10,7 @@ from sqlalchemy import (Boolean, Connection, Date, Integer, Numeric, and_, bindp
 from sqlalchemy.exc import DBAPIError
 
 from data import schema
+from data.audit import record
 from data.importer import datasets as d
 from data.importer.errors import FileErrors, FileReport
 
@@ -113,6 +114,8 @@ class StoreWriter:
             {"batch_id": batch_id, "file_name": f.name, "sha256": s.sha256,
              "dataset": f.dataset, "rows": f.rows}
             for f, s in zip(files, sources)])
+        record(self.conn, username, "import", f"batch {batch_id}: " + ", ".join(
+            f"{f.name} ({f.dataset}, {f.rows} rows)" for f in files))
         return batch_id
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from data import schema as s
 from data.hierarchy import hierarchies
+from data.masking import mask_account, mask_name
 from data.measures import ratio
 from data.query.base import chunks, in_codes, num, paid_by, scope_conditions, to_date
 from data.query.scope import QueryError, Scope, scope_end
@@ -60,11 +61,14 @@ PAYMENT_SORT_KEYS = ("pay_date", "amount", "pay_cert_id", "payee_acct_name", "ag
 
 def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: str | None = None,
              sort: str | None = None, offset: int = 0, limit: int = 50) -> Page:
-    """The payments to D under the scope, one page. `search` matches payee,
-    use or certificate id (case-insensitive substring); `sort` is a column of
-    PAYMENT_SORT_KEYS, '-' first for descending (default '-pay_date'). Each
+    """The payments to D under the scope, one page. `search` matches payee
+    (unless the scope is masked), use or certificate id (case-insensitive
+    substring); `sort` is a column of PAYMENT_SORT_KEYS, '-' first for
+    descending (default '-pay_date'). Each
     row carries its quota (`bgt_id`, `quota_exists`) and the paying agency's
-    name; the rule engine's breaches say which payments are flagged."""
+    name; the rule engine's breaches say which payments are flagged. A masked
+    scope returns individuals' names and every account number masked
+    (data.masking) and refuses sorting by payee."""
     if offset < 0:
         raise QueryError("offset", "不能为负 / must not be negative")
     if limit < 1:
@@ -77,6 +81,10 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
     h = hierarchies(engine)
     p, end = s.payment, scope_end(scope)
     search = (search or "").strip() or None
+    if scope.masked and key == "payee_acct_name":
+        # ordering by a hidden name would still reveal it
+        raise QueryError("sort", "收款人已脱敏，不能按收款人排序 / payees are masked: cannot "
+                                 "sort by payee")
 
     def extra(t):
         return [t.c.bgt_id == bgt_id] if bgt_id is not None else []
@@ -88,7 +96,9 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
         # else), so plain LIKE there gives the same matches without a lower() per row.
         has = ((lambda c: c.contains(search, autoescape=True)) if engine.dialect.name == "sqlite"
                else (lambda c: c.icontains(search, autoescape=True)))
-        conds.append(or_(has(p.c.payee_acct_name), has(p.c.use_des), has(p.c.pay_cert_id)))
+        # a masked viewer's search must not probe the hidden names
+        searched = [p.c.use_des, p.c.pay_cert_id] + ([] if scope.masked else [p.c.payee_acct_name])
+        conds.append(or_(*(has(c) for c in searched)))
     order = [p.c[key].desc() if desc else p.c[key].asc()]
     if key != "pay_cert_id":
         order.append(p.c.pay_cert_id.desc() if desc else p.c.pay_cert_id.asc())
@@ -110,4 +120,7 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
         r["pay_date"] = to_date(r["pay_date"])
         r["agency_name"] = h.agency_name.get(r["agency_code"])
         r["quota_exists"] = r["bgt_id"] in known
+        if scope.masked:
+            r["payee_acct_name"] = mask_name(r["payee_acct_name"])
+            r["payee_acct_no"] = mask_account(r["payee_acct_no"])
     return Page(rows=rows, total=total)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Date, and_, case, exists, func, or_, select, union_all
 
 from data import schema as s
+from data.masking import mask_name
 from data.rules.breach import Breach, line_zh, yuan, yuan_line
 from data.rules.context import Context, present
 from data.rules.grading import grade, yuan_of_fen
@@ -27,12 +28,15 @@ def _to_d(ctx: Context) -> list:
 
 
 def _payment_breach(ctx: Context, rule_id, level, row, value, line, message) -> Breach:
+    """A breach on one payment. Its message and name are read by every role
+    and stored, so an individual payee's name is masked in them."""
     agency = ctx.agency_name.get(row.agency_code, row.agency_code)
+    payee = mask_name(row.payee_acct_name)
     return ctx.breach(
         rule_id, level, row.pay_cert_id, value, line,
-        f"{agency} {row.pay_date} 支付 {yuan(row.amount)} 给「{row.payee_acct_name}」，{message}"
+        f"{agency} {row.pay_date} 支付 {yuan(row.amount)} 给「{payee}」，{message}"
         f"（凭证 {row.pay_cert_id}）",
-        name=f"{agency} → {row.payee_acct_name}（{row.pay_date}）",
+        name=f"{agency} → {payee}（{row.pay_date}）",
         mof_div=row.mof_div_code, agency=row.agency_code)
 
 
