@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.store import add_store_args, open_store  # noqa: E402
+from bench.store import add_store_args, open_store, signed_in_client  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -202,7 +202,7 @@ def main() -> None:
     import app as app_module
     from service import cache
 
-    client = app_module.server.test_client()
+    client = signed_in_client(app_module.server, engine)
     client.get("/_dash-dependencies")  # registers the callbacks
     as_of = data_as_of(engine)
     print(f"store: {engine.url.render_as_string(hide_password=True)}  D = {as_of}")

@@ -39,3 +39,24 @@ def open_store(args: argparse.Namespace) -> Engine:
         load_demo(engine, scale=args.scale, seed=args.seed, history=True)
         print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
     return engine
+
+
+def signed_in_client(server, engine, role: str = "staff"):
+    """A test client of the app signed in through the sign-in form as a new
+    account of `role`, sending the CSRF header Dash callbacks need."""
+    import re
+    import secrets
+
+    from data import accounts
+
+    name, password = f"bench-{role}-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    accounts.create_user(engine, name, role, password)
+    client = server.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    res = client.post("/login", data={"username": name, "password": password, "csrf_token": token})
+    if res.status_code != 302:
+        raise SystemExit(f"sign-in failed: HTTP {res.status_code}")
+    client.get("/")
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    return client
