@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Debian packages the project needs. `run`: a Python that can make a venv.
-# `test`: also PostgreSQL (server binaries, started by the tests themselves),
-# Chromium with its driver, and CJK fonts for screenshots.
+# Debian packages the project needs. `run`: a Python that can make a venv,
+# Chromium and CJK fonts (server-side PDFs: the 督办单, chart exports).
+# `test`: also PostgreSQL (server binaries, started by the tests themselves)
+# and Chromium's driver.
 # As root the missing ones are installed; otherwise the command to run is printed.
 set -euo pipefail
 purpose="${1:-run}"
 
 missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+command -v chromium >/dev/null || missing+=(chromium)
+# (not `fc-list | grep -q`: grep quitting early fails the pipe under pipefail)
+[ -n "$(fc-list ':family=Noto Sans CJK SC' 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
 if [ "$purpose" = test ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
-  command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
