@@ -82,6 +82,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_password() -> str:
+    """A generated password (shown once to whoever needs it)."""
+    return secrets.token_urlsafe(12)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -127,7 +132,7 @@ def ensure_first_admin(engine: Engine, name: str = "admin") -> str | None:
     with engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(app_user)).scalar():
             return None
-    password = secrets.token_urlsafe(12)
+    password = new_password()
     create_user(engine, name, "admin", password, by="system")
     return password
 
@@ -186,7 +191,7 @@ def set_role(engine: Engine, name: str, role: str, by: str, ip: str | None = Non
 
 def reset_password(engine: Engine, name: str, by: str, ip: str | None = None) -> str:
     """A new generated password for the account (shown once); its sessions end."""
-    password = secrets.token_urlsafe(12)
+    password = new_password()
     _change(engine, name, by, ip, "password reset", password_hash=hash_password(password))
     return password
 

@@ -160,6 +160,38 @@ def users_token(name: str) -> None:
         sys.exit(1)
 
 
+audit_cli = AppGroup("audit", help="Audit trail / 使用留痕")
+
+
+@audit_cli.command("check")
+def audit_check() -> None:
+    """Verify the audit trail's hash chain; exit 1 when an entry was changed or removed."""
+    from data.audit import verify
+
+    report = verify(db.get_engine())
+    if not report.ok:
+        click.echo(report.line(), err=True)
+        sys.exit(1)
+    click.echo(report.line())
+
+
+@audit_cli.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--since", callback=_parse_date, help="YYYY-MM-DD, first day included")
+@click.option("--until", callback=_parse_date, help="YYYY-MM-DD, last day included")
+def audit_export(file: Path, since: date | None, until: date | None) -> None:
+    """Write the audit trail (or the days given) to FILE: .xlsx, else CSV."""
+    from data.audit import record, search
+    from data.audit_export import csv_bytes, xlsx_bytes
+
+    engine = db.get_engine()
+    rows, total = search(engine, since=since, until=until, limit=None)
+    file.write_bytes(xlsx_bytes(rows) if file.suffix.lower() == ".xlsx" else csv_bytes(rows))
+    with engine.begin() as conn:
+        record(conn, None, "export", f"audit trail → {file.name} ({total} entries, command line)")
+    click.echo(f"{total} entries → {file}")
+
+
 def register(app: Flask) -> None:
-    for command in (db_cli, import_cmd, demo_cmd, rules_cli, users_cli):
+    for command in (db_cli, import_cmd, demo_cmd, rules_cli, users_cli, audit_cli):
         app.cli.add_command(command)
