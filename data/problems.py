@@ -8,6 +8,7 @@ changes nothing. Each step appends to `problem_event` (the history, never
 rewritten) and to the audit trail in the same transaction."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,6 +42,7 @@ NEEDS_TEXT = {"reopen": "退回理由 / why the reply was not accepted",
               "reply": "单位的整改情况 / the unit's account of what it did",
               "dismiss": "核销理由 / the reason"}
 TITLE_MAX, TEXT_MAX = 200, 5000
+MAX_ID = 2**31 - 1  # the largest value of the id column (INTEGER)
 
 
 class ProblemError(Exception):
@@ -136,6 +138,9 @@ def get(engine: Engine, viewer: Viewer, problem_id: int, today: date | None = No
 
 
 def _load(conn: Connection, viewer: Viewer, problem_id: int, today: date) -> Problem:
+    missing = ProblemError(404, f"问题不存在 / no such problem: {problem_id}")
+    if not 0 < problem_id <= MAX_ID:  # PostgreSQL would refuse the query, not find nothing
+        raise missing
     stmt = (select(problem, app_user.c.username.label("created_by_name"))
             .join(app_user, app_user.c.user_id == problem.c.created_by)
             .where(problem.c.id == problem_id))
@@ -144,7 +149,7 @@ def _load(conn: Connection, viewer: Viewer, problem_id: int, today: date) -> Pro
         stmt = stmt.where(cond)
     row = conn.execute(stmt).mappings().first()
     if row is None:
-        raise ProblemError(404, f"问题不存在 / no such problem: {problem_id}")
+        raise missing
     warnings = tuple(LinkedBreach(
         rule=w.rule, entity_code=w.entity_code, entity_type=w.entity_type, level=w.level,
         value=w.value, threshold=w.threshold, message=w.message, name=w.name,
@@ -291,7 +296,8 @@ def _deadline(value: Any, today: date) -> date:
     if value is None or value == "":
         raise _bad("deadline", "必填，格式 YYYY-MM-DD / required, format YYYY-MM-DD")
     try:
-        if not isinstance(value, str) or len(value) != 10:
+        # fromisoformat alone would also take 20251031 and week dates (2025-W44-5)
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError(value)
         day = date.fromisoformat(value)
     except ValueError:
@@ -319,7 +325,7 @@ def act(engine: Engine, viewer: Viewer, problem_id: int, action: Any, unit: Any 
         if not viewer.can("handle_problems"):
             raise ProblemError(403, "只有工作人员或管理员可以处理问题 / only staff and admin "
                                     "may act on problems")
-        if action not in TRANSITIONS:
+        if not isinstance(action, str) or action not in TRANSITIONS:
             raise _bad("action", f"取值应为 {', '.join(TRANSITIONS)} 之一 / must be one of "
                                  f"{', '.join(TRANSITIONS)}: {action!r}")
         sources, target = TRANSITIONS[action]
@@ -365,7 +371,8 @@ def unit_name(conn_or_engine, code: str | None) -> str | None:
 
 
 def api_dict(p: Problem, with_history: bool = True) -> dict[str, Any]:
-    """The problem as SPEC §3.3 writes it."""
+    """The problem as SPEC §3.3 writes it; without its history `p` may also
+    be a row of `data.query.problems.problems`."""
     out = {"id": p.id, "title": p.title, "description": p.description, "status": p.status,
            "mof_div": p.mof_div, "unit": p.unit,
            "deadline": p.deadline.isoformat() if p.deadline else None, "overdue": p.overdue,

@@ -1,14 +1,17 @@
-"""Read-only JSON API (SPEC §3.2) under /api/v1."""
+"""The JSON API under /api/v1: the read-only figures (SPEC §3.2) and the
+problem loop (SPEC §3.3)."""
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from data import status
+from data import problems, status
+from data.accounts import Viewer
 from data.db import get_engine
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -24,6 +27,15 @@ class BadParameter(Exception):
 @api.errorhandler(BadParameter)
 def _bad_parameter(err: BadParameter):
     return jsonify({"error": f"{err.parameter}: {err.message}", "parameter": err.parameter}), 400
+
+
+@api.errorhandler(problems.ProblemError)
+def _refused(err: problems.ProblemError):
+    """404, 403, 409, or 400 naming the field (its message already starts with it)."""
+    body = {"error": err.message}
+    if err.parameter is not None:
+        body["parameter"] = err.parameter
+    return jsonify(body), err.status
 
 
 def require_token(view):
@@ -54,7 +66,8 @@ def arg_date(name: str, default: date | None = None) -> date:
             raise BadParameter(name, "必填，格式 YYYY-MM-DD / required, format YYYY-MM-DD")
         return default
     try:
-        if len(raw) != 10:  # fromisoformat alone would also take 20250930 and week dates
+        # fromisoformat alone would also take 20250930 and week dates (2025-W40-2)
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
             raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
@@ -208,13 +221,15 @@ def warnings():
     as_of = arg_date("as_of", default=view.default_as_of())
     rows = [b for b in view.breaches(as_of)
             if (rule is None or b.rule == rule) and (level is None or b.level == level)]
+    held = problems.holding(get_engine())
     return jsonify({
         "as_of": as_of.isoformat(),
         "rows": [{"rule": b.rule, "level": b.level, "entity_type": b.entity_type,
                   "entity_code": b.entity_code,
                   "value": _json_number(b.value, RULES[b.rule].value_unit),
                   "threshold": _json_number(b.threshold, RULES[b.rule].value_unit),
-                  "message": b.message, "problem_id": None} for b in rows],
+                  "message": b.message,
+                  "problem_id": held.get((b.rule, b.entity_code))} for b in rows],
     })
 
 
@@ -245,3 +260,65 @@ def debt():
         "liability_ratio": fraction(position.liability_ratio),
         "level": band("DEBT_RATIO", position.debt_ratio, view.rule_settings()),
     })
+
+
+# -- the problem loop (SPEC §3.3) -------------------------------------------------------
+
+def _viewer() -> Viewer:
+    return Viewer.of(g.api_user, request.remote_addr)
+
+
+def _body() -> dict:
+    """The request's JSON object (whatever its Content-Type says)."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise BadParameter("body", "应为 JSON 对象 / must be a JSON object")
+    return body
+
+
+@api.get("/problems")
+@require_token
+def problem_list():
+    """The problems of the selection (without history) and their summary; a
+    deputy's token lists only the problems that deputy raised."""
+    from data import query
+    from data.query.problems import problems as problem_rows, summary
+
+    engine = get_engine()
+    wanted = arg_choice("status", problems.STATUSES)
+    scope = query.Scope(as_of=date.today(), mof_div=_optional("mof_div"))
+    try:
+        query.validate_scope(engine, scope)
+    except query.QueryError as err:
+        raise BadParameter(err.parameter, err.message)
+    viewer = _viewer()
+    rows = problem_rows(engine, scope, wanted,
+                        raised_by=None if viewer.can("handle_problems") else viewer.user_id)
+    return jsonify({"rows": [problems.api_dict(r, with_history=False) for r in rows],
+                    "summary": summary(rows).as_dict()})
+
+
+@api.post("/problems")
+@require_token
+def problem_create():
+    """A new problem (待核实) from breaches of the latest evaluation, or by hand."""
+    body, viewer, engine = _body(), _viewer(), get_engine()
+    problem_id = problems.create(engine, viewer, body.get("title"), body.get("description"),
+                                 body.get("mof_div"), body.get("warnings"), body.get("url"))
+    return jsonify(problems.api_dict(problems.get(engine, viewer, problem_id))), 201
+
+
+@api.get("/problems/<int:problem_id>")
+@require_token
+def problem_one(problem_id: int):
+    return jsonify(problems.api_dict(problems.get(get_engine(), _viewer(), problem_id)))
+
+
+@api.post("/problems/<int:problem_id>/actions")
+@require_token
+def problem_action(problem_id: int):
+    """One step of the loop: 200 with the problem, else 404, 403, 409 or 400."""
+    body = _body()
+    moved = problems.act(get_engine(), _viewer(), problem_id, body.get("action"),
+                         body.get("unit"), body.get("deadline"), body.get("text"))
+    return jsonify(problems.api_dict(moved))

@@ -8,7 +8,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from sqlalchemy import Engine, select
 
@@ -16,6 +16,13 @@ from data import schema as s
 from data.problems import STATUSES, is_overdue
 from data.query.base import hierarchies
 from data.query.scope import QueryError, Scope
+
+
+class Link(NamedTuple):
+    """A breach a problem was found from."""
+
+    rule: str
+    entity_code: str
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class ProblemRow:
     notice_no: str | None
     ever_assigned: bool
     rules: tuple[str, ...]
-    warnings: tuple[tuple[str, str], ...]  # (rule, entity_code)
+    warnings: tuple[Link, ...]
 
     @property
     def days_to_close(self) -> int | None:
@@ -66,7 +73,7 @@ def problems(engine: Engine, scope: Scope, status: str | None = None,
         rows = conn.execute(stmt).mappings().all()
         ids = [r["id"] for r in rows]
         assigned: set[int] = set()
-        links: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        links: dict[int, list[Link]] = defaultdict(list)
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             assigned.update(conn.execute(
@@ -78,14 +85,14 @@ def problems(engine: Engine, scope: Scope, status: str | None = None,
                                   .where(s.problem_warning.c.problem_id.in_(chunk))
                                   .order_by(s.problem_warning.c.rule,
                                             s.problem_warning.c.entity_code)):
-                links[w.problem_id].append((w.rule, w.entity_code))
+                links[w.problem_id].append(Link(w.rule, w.entity_code))
     return [ProblemRow(
         id=r["id"], title=r["title"], description=r["description"], status=r["status"],
         mof_div=r["mof_div_code"], unit=r["unit_code"], deadline=r["deadline"],
         overdue=is_overdue(r["status"], r["deadline"], today), created_at=r["created_at"],
         closed_at=r["closed_at"], created_by=r["created_by"],
         created_by_name=r["created_by_name"], notice_no=r["notice_no"],
-        ever_assigned=r["id"] in assigned, rules=tuple(sorted({w[0] for w in links[r["id"]]})),
+        ever_assigned=r["id"] in assigned, rules=tuple(sorted({w.rule for w in links[r["id"]]})),
         warnings=tuple(links[r["id"]])) for r in rows]
 
 
