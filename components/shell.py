@@ -1,7 +1,9 @@
 """The app shell around every page: header with navigation built from
 `dash.page_registry`, the global filters (kept in the URL query string),
-clock and "数据截至" stamp, the stale-data banner, kiosk mode, and the page
-container.
+clock and "数据截至" stamp, the user area (who is signed in, 退出, the admin
+pages, 提问 / 反映问题), the stale-data banner, kiosk mode, and the page
+container. What the user area shows is set per request by
+pages/_shared/shell_data.py; the layout itself never reads the request.
 
 Kiosk mode (`?kiosk=1`): dark theme, no controls, rotation through
 `KIOSK_PAGES` (comma-separated paths, default every page in the navigation)
@@ -22,6 +24,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 from components import format as fmt
 from components import urlstate
 from data.measures import FUND_TYPE_NAMES
+from data.problems import TITLE_MAX
 
 APP_NAME = "财政监督大脑"
 APP_SUBTITLE = "人大预算联网监督系统"
@@ -125,6 +128,14 @@ def notice(text: str, kind: str = "warning", icon: str = "bi-exclamation-triangl
                      color=kind, className="shell-notice")
 
 
+def answer(content, ok: bool = False, kind: str | None = None) -> dbc.Alert:
+    """What a form says after a click: done (green), refused (red), or `kind`."""
+    icon = "bi-check-circle-fill" if ok else "bi-x-octagon-fill"
+    return dbc.Alert([html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}),
+                      *(content if isinstance(content, list) else [content])],
+                     color=kind or ("success" if ok else "danger"), className="form-answer")
+
+
 # -- layout ---------------------------------------------------------------------
 
 def _nav() -> dbc.Nav:
@@ -158,6 +169,73 @@ def _filters() -> html.Div:
     )
 
 
+def _icon(name: str) -> html.I:
+    return html.I(className=f"bi {name} me-1", **{"aria-hidden": "true"})
+
+
+PROBLEMS_PATH = "/problems"  # 问题闭环
+
+
+def problem_href(problem_id: int) -> str:
+    return urlstate.link(PROBLEMS_PATH, {"id": problem_id})
+
+
+ADMIN_LINKS = (("shell-admin-users", "/admin/users", "bi-people", "账户管理"),
+               ("shell-admin-audit", "/admin/audit", "bi-journal-text", "使用留痕"))
+
+
+def _user_area() -> html.Div:
+    """Every part hidden until `shell_data.user_area` knows the viewer. The
+    sign-out form posts the CSRF token a clientside callback copies from the
+    `_csrf_token` cookie (Flask-WTF accepts that signed token as the field)."""
+    return html.Div(
+        [
+            html.Span([_icon("bi-person-circle"), html.Span(id="shell-user-name"),
+                       html.Span(id="shell-user-role", className="shell-user-role")],
+                      id="shell-who", className="shell-who", hidden=True),
+            *[html.Span(dcc.Link([_icon(icon), text], href=href, className="shell-user-link"),
+                        id=wrap, hidden=True) for wrap, href, icon, text in ADMIN_LINKS],
+            html.Span(html.Button([_icon("bi-chat-square-text"), "提问 / 反映问题"],
+                                  id="shell-ask", type="button",
+                                  className="btn btn-warning shell-user-button"),
+                      id="shell-ask-wrap", hidden=True),
+            html.Form([dcc.Input(id="shell-csrf", type="hidden", name="csrf_token"),
+                       html.Button([_icon("bi-box-arrow-right"), "退出"], type="submit",
+                                   id="shell-sign-out-button",
+                                   className="btn btn-outline-light shell-user-button")],
+                      action="/logout", method="POST", id="shell-sign-out", hidden=True),
+            html.A([_icon("bi-box-arrow-in-right"), "登录"], href="/login", id="shell-sign-in",
+                   className="btn btn-light shell-user-button", hidden=True),
+        ],
+        id="shell-user", className="shell-user",
+    )
+
+
+def _ask_modal() -> dbc.Modal:
+    """A question or concern from any page; it enters the problem loop with
+    the page's URL (shell_data.ask)."""
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle("提问 / 反映问题")),
+        dbc.ModalBody([
+            html.P("您的问题会进入问题闭环，由工作人员核实办理；当前页面的地址会一并记录，"
+                   "方便工作人员看到您看到的数据。", className="shell-ask-hint"),
+            dbc.Label("标题（必填）", html_for="shell-ask-title"),
+            dbc.Input(id="shell-ask-title", maxLength=TITLE_MAX, className="mb-3 shell-ask-input",
+                      placeholder="例如：某项目支付进度为什么这么慢？"),
+            dbc.Label("详细说明（可选）", html_for="shell-ask-text"),
+            dbc.Textarea(id="shell-ask-text", rows=5, className="shell-ask-input"),
+            html.Div(id="shell-ask-result", role="status", className="mt-3",
+                     **{"aria-live": "polite"}),
+        ]),
+        dbc.ModalFooter([
+            html.Button("关闭", id="shell-ask-cancel", type="button",
+                        className="btn btn-secondary shell-user-button"),
+            html.Button("提交", id="shell-ask-submit", type="button",
+                        className="btn btn-primary shell-user-button"),
+        ]),
+    ], id="shell-ask-modal", is_open=False, size="lg")
+
+
 def layout() -> html.Div:
     """Static: no database access, so it can never fail; callbacks fill it."""
     return html.Div(
@@ -178,9 +256,11 @@ def layout() -> html.Div:
                     html.Div([html.Div(id="shell-clock", className="shell-clock"),
                               html.Div(id="shell-stamp", className="shell-stamp")],
                              className="shell-time"),
+                    _user_area(),
                 ],
                 className="shell-header",
             ),
+            _ask_modal(),
             _filters(),
             html.Div(id="shell-banner", role="status", **{"aria-live": "polite"}),
             html.Main(dash.page_container, className="shell-main"),
@@ -273,4 +353,31 @@ clientside_callback(
     """,
     Output("shell-reload", "data"),
     Input("shell-status", "data"), Input("url", "search"),
+)
+
+# The sign-out form's CSRF field, from the cookie every response refreshes.
+clientside_callback(
+    """
+    function (_path) {
+        const m = document.cookie.match(/(?:^|;\\s*)_csrf_token=([^;]*)/);
+        return m ? decodeURIComponent(m[1]) : window.dash_clientside.no_update;
+    }
+    """,
+    Output("shell-csrf", "value"),
+    Input("url", "pathname"),
+)
+
+# The question form opens with no earlier answer in it, and closes on 关闭 or
+# when the page changes (its answer links to the new problem).
+clientside_callback(
+    """
+    function (_ask, _close, _path) {
+        const opening = window.dash_clientside.callback_context.triggered_id === "shell-ask";
+        return [opening, null];
+    }
+    """,
+    Output("shell-ask-modal", "is_open"),
+    Output("shell-ask-result", "children", allow_duplicate=True),
+    Input("shell-ask", "n_clicks"), Input("shell-ask-cancel", "n_clicks"),
+    Input("url", "pathname"), prevent_initial_call=True,
 )

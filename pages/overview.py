@@ -1,6 +1,7 @@
 """总览 / 监督大脑: the headline figures of every area for the selected region
 and date, each tile linking to the page that drills into it, its level from the
-rule engine; and the open breaches by level."""
+rule engine; the open breaches by level; and the problem loop's counts (a
+tile of its own filled on every request, pages/_overview/tiles.py)."""
 from __future__ import annotations
 
 import dash
@@ -66,6 +67,7 @@ def tiles(f: Scope, params: dict[str, str]) -> list:
         t.soe(cached_call(q.soe_totals, whole), area("assets", "enterprise"),
               drill_href("assets", params)),
         t.freshness(cached_call(q.freshness, whole), area("data")),
+        *t.problems_slot(params, f.mof_div),
     ]
 
 

@@ -8,11 +8,15 @@ from typing import Any
 
 from components import urlstate
 from components.drill import PageState, clean
-from data import rules
-from data.accounts import check_password
+from data import problems, rules
+from data.accounts import Viewer
 from data.audit import record
 from data.db import get_engine
 from data.hierarchy import Names, chain, names_of
+from data.query import Scope
+from data.query.problems import Summary
+from data.query.problems import problems as problem_rows
+from data.query.problems import summary as problem_totals
 from data.status import data_as_of
 from service.cache import cached_call
 
@@ -80,23 +84,65 @@ def rule_setting_history(rule_id: str) -> list[dict]:
     return rules.setting_history(get_engine(), rule_id)
 
 
-def change_rule_setting(username: str, password: str, rule_id: str, *, enabled: bool,
+def change_rule_setting(viewer: Viewer, rule_id: str, *, enabled: bool,
                         thresholds: dict[str, str]):
-    """Change a rule's setting as a staff or admin account (checked by
-    password), then evaluate the rules again so every page shows the new
-    levels. Raises PermissionError or SettingError; returns the run summary."""
+    """Change a rule's setting as the signed-in viewer (staff or admin), then
+    evaluate the rules again so every page shows the new levels. Raises
+    PermissionError or SettingError; returns the run summary."""
+    if not viewer.can("set_thresholds"):
+        raise PermissionError("只有工作人员或管理员可以修改阈值 / only staff and admin may "
+                              "change thresholds")
     engine = get_engine()
-    user = check_password(engine, username.strip(), password) if username.strip() else None
-    if user is None or user["role"] not in ("staff", "admin"):
-        raise PermissionError("需要工作人员或管理员账号和正确的密码 / a staff or admin account "
-                              "and its password are required")
-    new = rules.change_setting(engine, rule_id, username=user["username"], enabled=enabled,
+    new = rules.change_setting(engine, rule_id, username=viewer.name, enabled=enabled,
                                thresholds=thresholds)
     with engine.begin() as conn:
-        record(conn, user["username"], "rule_setting",
-              f"{rule_id} enabled={new.enabled} "
-              + " ".join(f"{k}={v}" for k, v in new.thresholds.items()))
+        record(conn, viewer.name, "rule_setting",
+               f"{rule_id} enabled={new.enabled} "
+               + " ".join(f"{k}={v}" for k, v in new.thresholds.items()), viewer.ip)
     return rules.run(engine)
+
+
+# -- the problem loop (changes without an import: never cached) ---------------------------
+
+def own_problems_only(viewer: Viewer) -> bool:
+    """A deputy follows the problems they raised (SPEC §3.3); staff and admin
+    see all, the kiosk profile all the counts."""
+    return viewer.can("raise_question") and not viewer.can("handle_problems")
+
+
+def problem_summary(viewer: Viewer, mof_div: str | None) -> Summary:
+    """The problem loop's counts over a region and every region below it."""
+    raised_by = viewer.user_id if own_problems_only(viewer) else None
+    rows = problem_rows(get_engine(), Scope(as_of=date.today(), mof_div=mof_div),
+                        raised_by=raised_by)
+    return problem_totals(rows)
+
+
+PROBLEM_FIELDS_ZH = {"title": "标题", "description": "说明", "mof_div": "区划",
+                     "warnings": "预警", "url": "页面地址"}
+
+
+def problem_refusal(err: problems.ProblemError) -> str:
+    """A refused problem call's message, its field named in Chinese
+    (`标题：必填 / required` for `title: 必填 / required`)."""
+    field = PROBLEM_FIELDS_ZH.get(err.parameter or "")
+    if not field:
+        return err.message
+    return f"{field}：{err.message.removeprefix(f'{err.parameter}: ')}"
+
+
+def held_breaches(viewer: Viewer) -> dict[tuple[str, str], int | None]:
+    """(rule, entity_code) → the open problem holding the breach, or None
+    where the viewer may not open that problem (a deputy's view of another's)."""
+    engine = get_engine()
+    held = problems.holding(engine)
+    if viewer.can("handle_problems"):
+        return dict(held)
+    mine = set()
+    if own_problems_only(viewer):
+        mine = {r.id for r in problem_rows(engine, Scope(as_of=date.today()),
+                                           raised_by=viewer.user_id)}
+    return {key: pid if pid in mine else None for key, pid in held.items()}
 
 
 def flags(as_of: date, entity_type: str) -> dict[str, dict[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from data import query as q
 from data.query import Scope
 from data.query.base import region_codes
-from tests.overview_fixture import C, D, T1, T2, X, Y, load
+from tests.overview_fixture import A1, C, D, T1, T2, X, Y, load
 from tests.sessions import viewing_as
 
 TP = 273 / 365  # 2025-09-30 is day 273 of a 365-day year
@@ -187,3 +187,115 @@ def test_overview_layout_on_bad_input_and_empty_filters(app_on):
     page = sys.modules["pages.overview"]
     tree = page.layout(as_of="not-a-date", mof_div="", fund_type="9")
     assert _find(tree, "overview-tiles") is not None  # malformed values fall back to defaults
+
+
+# -- the problem loop's tile: fresh on every request -----------------------------------------
+
+@pytest.fixture
+def loop(app_on, store):
+    """Problems over C, a township of C and X, counted by hand in the tests:
+    P1 (C) closed after assignment; P2 (T1) assigned with a deadline long
+    past, so overdue; P3 (C) a deputy's question, new; P4 (X) new; P5 (C)
+    dismissed (not found)."""
+    from datetime import datetime
+
+    from data import accounts, problems
+    from data.accounts import Viewer
+
+    staff = Viewer(accounts.create_user(store, "clerk", "staff", "Correct-Horse-9"), "clerk",
+                   "staff")
+    deputy = Viewer(accounts.create_user(store, "rep", "deputy", "Correct-Horse-9"), "rep",
+                    "deputy")
+    then, past = date(2025, 1, 6), datetime(2025, 1, 6, 9)
+    p1 = problems.create(store, staff, "P1", mof_div_code=C, now=past)
+    problems.act(store, staff, p1, "assign", unit=A1, deadline="2025-03-01", today=then, now=past)
+    problems.act(store, staff, p1, "reply", text="已整改", today=then, now=past)
+    problems.act(store, staff, p1, "close", today=then, now=past)
+    p2 = problems.create(store, staff, "P2", mof_div_code=T1, now=past)
+    problems.act(store, staff, p2, "assign", unit=T1, deadline="2025-02-01", today=then, now=past)
+    problems.create(store, deputy, "P3", mof_div_code=C)
+    problems.create(store, staff, "P4", mof_div_code=X)
+    p5 = problems.create(store, staff, "P5", mof_div_code=C)
+    problems.act(store, staff, p5, "dismiss", text="重复")
+    return staff, deputy
+
+
+def _tile(viewer, mof_div, params=None):
+    import app as app_module
+    from pages._overview import tiles
+
+    with viewing_as(app_module.server, viewer):
+        return tiles.problem_tile({"mof_div": mof_div, "params": params or {}})
+
+
+def _figures(tile) -> dict:
+    """The tile's big figure and its bold sub-figures, by label."""
+    from dash import html
+
+    strong = []
+
+    def walk(c):
+        if isinstance(c, html.Strong):
+            strong.append(c.children)
+        kids = getattr(c, "children", None)
+        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
+            if k is not None and not isinstance(k, str):
+                walk(k)
+
+    walk(tile)
+    value = _find(tile, "kpi-problems")
+    big = next(t for t in _texts(value) if t.isdigit())
+    return {"found": int(big), **dict(zip(("closed", "rate", "open", "overdue"), strong))}
+
+
+def test_problem_tile_counts_the_region(loop):
+    staff, _deputy = loop
+    # C and below: P1, P2, P3 found (P4 is X's, P5 dismissed); P1 closed; P1, P2 assigned;
+    # P2 overdue; open = 3 - 1
+    assert _figures(_tile(staff, C)) == {"found": 3, "closed": "1", "rate": "50.0%", "open": "2",
+                                         "overdue": "1"}
+    assert _figures(_tile(staff, T1)) == {"found": 1, "closed": "0", "rate": "0.0%",
+                                          "open": "1", "overdue": "1"}
+    assert _figures(_tile(staff, None)) == {"found": 4, "closed": "1", "rate": "50.0%",
+                                            "open": "3", "overdue": "1"}
+    assert _find(_tile(staff, C), "kpi-problems-own") is None
+
+
+def test_a_deputy_counts_their_own_problems_and_is_told_so(loop):
+    _staff, deputy = loop
+    tile = _tile(deputy, C)
+    # only P3, their question: new, never assigned
+    assert _figures(tile) == {"found": 1, "closed": "0", "rate": "—", "open": "1", "overdue": "0"}
+    assert "仅统计您提出的问题" in _texts(tile)
+    assert _figures(_tile(deputy, X)) == {"found": 0, "closed": "0", "rate": "—", "open": "0",
+                                          "overdue": "0"}
+
+
+def test_problem_tile_links_to_the_loop_and_is_fresh(loop, monkeypatch):
+    import json
+    import sys
+
+    import dash
+    from plotly.utils import PlotlyJSONEncoder
+
+    from data import problems
+    from data.accounts import Viewer
+    from data.db import get_engine
+
+    staff, _deputy = loop
+    monkeypatch.setitem(dash.page_registry, "pages.problems", {"path": "/problems"})
+    tile = _tile(staff, C, {"mof_div": C, "as_of": D.isoformat()})
+    link = _find(tile, "kpi-problems").children[-1]
+    assert link.href == f"/problems?as_of={D.isoformat()}&mof_div={C}"
+    kiosk = _tile(Viewer(None, None, None), C)
+    assert _figures(kiosk)["found"] == 3  # the wall display shows every count, links nowhere
+    assert getattr(_find(kiosk, "kpi-problems").children[-1], "href", None) is None
+    # the overview around it is cached; the tile counts a new problem at once
+    page = sys.modules["pages.overview"]
+    before = page.layout(as_of=D.isoformat(), mof_div=C)
+    store = _find(before, "overview-problems-query")
+    assert store.data["mof_div"] == C and _find(before, "overview-problems") is not None
+    problems.create(get_engine(), staff, "P6", mof_div_code=T2)
+    after = page.layout(as_of=D.isoformat(), mof_div=C)
+    assert json.dumps(after, cls=PlotlyJSONEncoder) == json.dumps(before, cls=PlotlyJSONEncoder)
+    assert _figures(_tile(staff, C))["found"] == 4

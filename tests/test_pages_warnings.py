@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import pytest
+from dash import no_update
 from sqlalchemy import func, select
 
-from components import drill
 from data import accounts
 from data import schema as s
+from data.accounts import Viewer
 from data.rules import RULES, load_settings
 from service import view
 from tests.conftest import DEMO_AS_OF
 from tests.rule_oracle import Rules, read_frames
-from tests.test_pages_execution import (demo_app, figure, find, query, text,  # noqa: F401
-                                         walk)
+from tests.test_pages_execution import (demo_app, figure, find, has, query,  # noqa: F401
+                                         text, walk)
 from tests.sessions import viewing_as
 
 AS_OF = DEMO_AS_OF.isoformat()
@@ -162,28 +166,42 @@ def test_trend_tab_draws_each_stored_evaluation(demo_app):
 
 # -- the threshold form (writes: a store of its own) -------------------------------------
 
+@dataclass
+class Writable:
+    engine: Any
+    server: Any
+    clerk: Viewer
+    deputy: Viewer
+
+
 @pytest.fixture
-def writable(engine, monkeypatch, tmp_path):
+def writable(engine, monkeypatch, tmp_path) -> Writable:
+    """The demo in a store of its own, with a staff and a deputy account."""
     from data.demo import load_demo
 
     load_demo(engine, scale="tiny", seed=7, as_of=DEMO_AS_OF, workdir=tmp_path)
-    accounts.create_user(engine, "clerk", "staff", "right-password")
-    accounts.create_user(engine, "deputy1", "deputy", "deputy-password")
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     import app as app_module
     from service import cache
 
     cache.clear()
-    with viewing_as(app_module.server):
-        yield engine
+    return Writable(
+        engine, app_module.server,
+        Viewer(accounts.create_user(engine, "clerk", "staff", "right-password"), "clerk",
+               "staff", "10.0.0.7"),
+        Viewer(accounts.create_user(engine, "deputy1", "deputy", "deputy-password"), "deputy1",
+               "deputy", "10.0.0.8"))
 
 
-def save(rid, values: dict[str, str], user, password, enabled=True):
+KIOSK = Viewer(None, None, None, "10.0.0.9")
+
+
+def save(w: Writable, viewer: Viewer, rid, values: dict[str, str], enabled=True):
     from pages._warnings import catalogue
 
     ids = [{"type": "rule-threshold", "key": k} for k in values]
-    return catalogue.save(1, list(values.values()), ids, ["on"] if enabled else [], user,
-                          password, rid)
+    with viewing_as(w.server, viewer):
+        return catalogue.save(1, list(values.values()), ids, ["on"] if enabled else [], rid)
 
 
 def changes(engine) -> int:
@@ -191,23 +209,52 @@ def changes(engine) -> int:
         return conn.execute(select(func.count()).select_from(s.rule_setting_change)).scalar()
 
 
+def test_the_form_asks_for_no_password(demo_app):
+    form = render(as_of=AS_OF, tab="rules", rule="LARGE_CASH")
+    assert not has(form, "rule-user") and not has(form, "rule-password")
+    assert all(n.disabled for n in walk(form)  # read-only until `editable` knows the viewer
+               if isinstance(getattr(n, "id", None), dict) and n.id.get("type") == "rule-threshold")
+
+
+def test_only_staff_and_admin_may_edit_the_form(writable):
+    from pages._warnings import catalogue
+
+    ids = [{"type": "rule-threshold", "key": t.key} for t in RULES["LARGE_CASH"].thresholds]
+    options = [{"label": "启用这条规则", "value": "on", "disabled": True}]
+    for viewer, may in ((writable.clerk, True), (Viewer(None, "boss", "admin"), True),
+                        (writable.deputy, False), (KIOSK, False)):
+        with viewing_as(writable.server, viewer):
+            disabled, opts, save_hidden, note_hidden = catalogue.editable("LARGE_CASH", ids,
+                                                                          options)
+        assert disabled == [not may, not may], viewer
+        assert opts[0]["disabled"] is (not may) and save_hidden is (not may)
+        assert note_hidden is may
+
+
 def test_threshold_change_needs_staff_and_is_recorded(writable):
-    engine = writable
+    from data.audit import search
+
+    w, engine = writable, writable.engine
     keys = [t.key for t in RULES["LARGE_CASH"].thresholds]
-    for user, password in (("clerk", "wrong"), ("deputy1", "deputy-password"), ("", "")):
-        message, history, _formula = save("LARGE_CASH", {keys[0]: "30000", keys[1]: "200000"},
-                                          user, password)
-        assert "需要工作人员或管理员账号" in str(message)
+    lower = {keys[0]: "30000", keys[1]: "200000"}
+    for viewer in (w.deputy, KIOSK):
+        message, history, formula = save(w, viewer, "LARGE_CASH", lower)
+        assert "无权" in str(message) and "may not" in str(message), viewer
+        assert history is no_update and formula is no_update
         assert changes(engine) == 0
-    before = {b.entity_code for b in view.breaches(DEMO_AS_OF) if b.rule == "LARGE_CASH"}
-    message, history, formula = save("LARGE_CASH", {keys[0]: "30000", keys[1]: "200000"},
-                                     "clerk", "right-password")
+        assert load_settings(engine)["LARGE_CASH"].thresholds[keys[0]] == 50000
+    with viewing_as(w.server, w.clerk):
+        before = {b.entity_code for b in view.breaches(DEMO_AS_OF) if b.rule == "LARGE_CASH"}
+    message, history, formula = save(w, w.clerk, "LARGE_CASH", lower)
     assert "已保存" in str(message) and "30,000 元" in str(formula)
     assert load_settings(engine)["LARGE_CASH"].thresholds[keys[0]] == 30000
     rows = [n for n in walk(history) if getattr(n, "children", None) == "clerk"]
     assert rows, "the history names who changed it"
     assert changes(engine) == 1
-    after = {b.entity_code: b for b in view.breaches(DEMO_AS_OF) if b.rule == "LARGE_CASH"}
+    entries, total = search(engine, action="rule_setting")
+    assert total == 1 and entries[0]["username"] == "clerk" and entries[0]["ip"] == "10.0.0.7"
+    with viewing_as(w.server, w.clerk):
+        after = {b.entity_code: b for b in view.breaches(DEMO_AS_OF) if b.rule == "LARGE_CASH"}
     assert before <= set(after)  # a lower line keeps every payment flagged before
     for code in set(after) - before:  # and adds cash payments of 30,000 to 50,000 yuan
         assert 30_000 <= after[code].value < 50_000 and after[code].level == "yellow"
@@ -221,11 +268,152 @@ def test_threshold_change_needs_staff_and_is_recorded(writable):
 def test_bad_threshold_values_change_nothing(writable, values, says):
     keys = [t.key for t in RULES["LARGE_CASH"].thresholds]
     given = {keys[int(k)]: v for k, v in values.items()}
-    message, history, formula = save("LARGE_CASH", given, "clerk", "right-password")
-    assert "alert" not in str(history)
+    message, history, formula = save(writable, writable.clerk, "LARGE_CASH", given)
+    assert history is no_update
     assert says in str(message), str(message)
-    assert changes(writable) == 0
-    assert load_settings(writable)["LARGE_CASH"].thresholds[keys[0]] == 50000
+    assert changes(writable.engine) == 0
+    assert load_settings(writable.engine)["LARGE_CASH"].thresholds[keys[0]] == 50000
+
+
+# -- the problem loop in 预警中心 (writes: a store of its own) -----------------------------
+
+def stored_breaches(engine, rule: str = "EXEC_LAG") -> list[dict]:
+    """The open breaches of a rule in the latest stored evaluation, read from the store."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(s.rule_result).where(
+            s.rule_result.c.rule == rule, s.rule_result.c.resolved_on.is_(None))
+            .order_by(s.rule_result.c.entity_code)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def problem_column(w: Writable, viewer: Viewer, rule: str = "EXEC_LAG") -> dict[str, str]:
+    """entity_code → the 问题 cell of each of the rule's rows, as the viewer sees them."""
+    with viewing_as(w.server, viewer):
+        rows, _ = grid_rows(render(as_of=AS_OF, rule=rule))
+    return {r["code"]: r["problem"] for r in rows}
+
+
+def test_the_problem_column_shows_the_holding_problem_until_it_ends(writable):
+    from data import problems
+
+    w = writable
+    first, second = stored_breaches(w.engine)[:2]
+    assert set(problem_column(w, w.clerk).values()) == {""}
+    held = problems.create(w.engine, w.clerk, "执行滞后", warnings=[
+        {"rule": "EXEC_LAG", "entity_code": first["entity_code"]}])
+    asked = problems.create(w.engine, w.deputy, "代表的问题", warnings=[
+        {"rule": "EXEC_LAG", "entity_code": second["entity_code"]}])
+    cells = problem_column(w, w.clerk)
+    assert cells[first["entity_code"]] == f"[#{held}](/problems?id={held})"
+    assert cells[second["entity_code"]] == f"[#{asked}](/problems?id={asked})"
+    assert {c for code, c in cells.items()
+            if code not in (first["entity_code"], second["entity_code"])} == {""}
+    # a deputy opens their own problem only; the kiosk profile none
+    mine = problem_column(w, w.deputy)
+    assert mine[first["entity_code"]] == "已立项"
+    assert mine[second["entity_code"]] == f"[#{asked}](/problems?id={asked})"
+    shown = problem_column(w, KIOSK)
+    assert (shown[first["entity_code"]], shown[second["entity_code"]]) == ("已立项", "已立项")
+    # 交办 → 反馈 → 销号: the breach is free again
+    problems.act(w.engine, w.clerk, held, "assign", unit=first["entity_code"],
+                 deadline=date.today().isoformat())
+    problems.act(w.engine, w.clerk, held, "reply", text="已加快支付")
+    assert problem_column(w, w.clerk)[first["entity_code"]] == f"[#{held}](/problems?id={held})"
+    problems.act(w.engine, w.clerk, held, "close")
+    assert problem_column(w, w.clerk)[first["entity_code"]] == ""
+
+
+def ticked(w: Writable, n: int) -> tuple[list[dict], dict]:
+    """The first `n` EXEC_LAG rows as the grid sends them ticked, and the page's query."""
+    from pages._warnings import breaches
+
+    with viewing_as(w.server, w.clerk):
+        tree = render(as_of=AS_OF, rule="EXEC_LAG")
+        rows, _ = grid_rows(tree)
+    return rows[:n], find(tree, breaches.QUERY).data
+
+
+def problem_count(engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return (conn.execute(select(func.count()).select_from(s.problem)).scalar(),
+                conn.execute(select(func.count()).select_from(s.problem_warning)).scalar())
+
+
+def test_staff_found_a_problem_on_ticked_breaches(writable):
+    from pages._warnings import breaches
+
+    w = writable
+    picked, query = ticked(w, 2)
+    codes = sorted(r["code"] for r in picked)
+    expected = {r["entity_code"]: r for r in stored_breaches(w.engine)}
+    with viewing_as(w.server, w.clerk):
+        hidden, options = breaches.raise_controls(query, {"pagination": True})
+        opened = breaches.open_raise(1, picked, query)
+    assert hidden is False and options["rowSelection"]["mode"] == "multiRow"
+    assert options["pagination"] is True  # the grid keeps its other options
+    is_open, title, _text, region, count, *_ = opened
+    first = expected[picked[0]["code"]]
+    assert is_open and title == f"{RULES['EXEC_LAG'].name_zh}：{first['name']}"
+    regions = {expected[c]["mof_div_code"] for c in codes}
+    assert region == (regions.pop() if len(regions) == 1 else None) and "2 项" in count
+    with viewing_as(w.server, w.clerk):
+        error, still_open, result, selection, pid = breaches.create_problem(
+            1, title, "两家单位执行滞后", "990121", picked, query)
+    assert error is None and still_open is False and selection == []
+    assert f"#{pid}" in text(result)
+    assert find(result, "warn-raise-link").href == f"/problems?id={pid}"
+    with w.engine.connect() as conn:
+        row = conn.execute(select(s.problem).where(s.problem.c.id == pid)).mappings().one()
+        links = sorted(conn.execute(select(s.problem_warning.c.rule,
+                                           s.problem_warning.c.entity_code)
+                                    .where(s.problem_warning.c.problem_id == pid)).all())
+    assert (row["title"], row["description"], row["mof_div_code"], row["status"],
+            row["created_by"]) == (title, "两家单位执行滞后", "990121", "new", w.clerk.user_id)
+    assert row["source_url"] == f"/warnings?as_of={AS_OF}&rule=EXEC_LAG"
+    assert links == [("EXEC_LAG", c) for c in codes]
+    cells = problem_column(w, w.clerk)
+    assert {cells[c] for c in codes} == {f"[#{pid}](/problems?id={pid})"}
+
+
+def test_deputies_and_kiosk_may_not_found_problems_on_breaches(writable):
+    from pages._warnings import breaches
+
+    w = writable
+    picked, query = ticked(w, 1)
+    for viewer in (w.deputy, KIOSK):
+        with viewing_as(w.server, viewer):
+            hidden, options = breaches.raise_controls(query, {})
+            error, *rest = breaches.create_problem(1, "题目", None, None, picked, query)
+        assert hidden is True and options is no_update
+        assert "无权" in text(error) and "may not" in text(error)
+        assert rest == [no_update] * 4
+        assert problem_count(w.engine) == (0, 0)
+
+
+@pytest.mark.parametrize("title, rows, says", [
+    ("", None, "标题：必填 / required"),
+    ("题目", [{"rule_id": "EXEC_LAG", "code": "no-such-agency"}], "不是最近一次评估的预警"),
+    ("题目", [], "请先勾选"),
+])
+def test_a_bad_problem_from_breaches_writes_nothing(writable, title, rows, says):
+    from pages._warnings import breaches
+
+    w = writable
+    picked, query = ticked(w, 1)
+    with viewing_as(w.server, w.clerk):
+        error, is_open, *_ = breaches.create_problem(1, title, None, None,
+                                                     picked if rows is None else rows, query)
+    assert says in text(error) and is_open is no_update
+    assert problem_count(w.engine) == (0, 0)
+
+
+def test_a_tick_or_a_problem_link_does_not_open_the_drill_state(demo_app):
+    from pages._warnings import breaches
+
+    href = "/execution?agency=1&as_of=" + AS_OF
+    assert breaches.follow_row({"colId": "entity", "rowId": href}) == href
+    for col in (breaches.SELECTION_COLUMN, "problem"):
+        assert breaches.follow_row({"colId": col, "rowId": href}) is no_update
 
 
 # -- levels on other pages come from the engine, entity by entity ---------------------------

@@ -2,23 +2,34 @@
 level is the worst breach of the area's rules anywhere in the selection (a
 lagging township or a late fund is not hidden by a healthy total), with the
 rule engine's banding of the total itself where a rule applies to it, and a
-line counting those breaches that opens them in 预警中心."""
+line counting those breaches that opens them in 预警中心. The problem loop's
+tile is filled by its own callback on every request: problems change
+without an import, and the rest of the overview is cached per data version."""
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import Sequence
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from components import format as fmt
 from components import levels, urlstate
 from components.kpi import kpi_tile, money_figure
+from components.shell import PROBLEMS_PATH
 from data import query as q
 from data.measures import gap_pp, ratio
+from data.query.problems import Summary
 from data.rules import RULES, Breach, band
-from service import view
+from service import auth, view
+
+log = logging.getLogger(__name__)
 
 WARNINGS_PATH = "/warnings"
+PROBLEMS_SLOT = "overview-problems"
+PROBLEMS_QUERY = "overview-problems-query"
 
 
 class Area:
@@ -178,3 +189,44 @@ def open_breaches(found: Sequence[Breach], params: dict[str, str]):
         explain="27 条预警规则在所选区划（含下级区划）发现的问题，按严重程度分级。",
         href=urlstate.link(WARNINGS_PATH, urlstate.keep_global(params)), link_text="进入预警中心",
         tile_id="kpi-warnings")
+
+
+# -- the problem loop: fresh on every request ----------------------------------------------
+
+def problems_slot(params: dict[str, str], mof_div: str | None) -> list:
+    """Where `problem_tile` puts the tile, and what it needs from the URL."""
+    return [dcc.Store(id=PROBLEMS_QUERY, data={"mof_div": mof_div,
+                                               "params": urlstate.keep_global(params)}),
+            html.Div(id=PROBLEMS_SLOT, className="kpi-slot")]
+
+
+def problem_loop(s: Summary, own_only: bool, href: str | None):
+    """Found, closed, rectification rate and overdue (SPEC §3.3 summary)."""
+    sub = [html.Div(["已销号 ", html.Strong(str(s.closed)), " · 整改率 ",
+                     html.Strong(fmt.pct(s.rectification_rate))]),
+           html.Div(["未销号 ", html.Strong(str(s.open)), " · 逾期未整改 ",
+                     html.Strong(str(s.overdue))])]
+    if own_only:
+        sub.append(html.Div("仅统计您提出的问题", className="kpi-note", id="kpi-problems-own"))
+    return kpi_tile(
+        "问题闭环", str(s.found), "个问题", show_level=False, sub=sub,
+        explain="发现的问题（不含已核销）从交办、整改、反馈到销号的进展；整改率 = 已销号 ÷ 已交办，"
+                "逾期 = 已交办或整改中且超过整改期限。",
+        href=href, link_text="进入问题闭环", tile_id="kpi-problems")
+
+
+@callback(Output(PROBLEMS_SLOT, "children"), Input(PROBLEMS_QUERY, "data"))
+def problem_tile(query: dict | None):
+    """The tile for the viewer of this request: a deputy's own problems."""
+    viewer = auth.current_viewer()
+    if not query or viewer is None:
+        return no_update
+    try:
+        summary = view.problem_summary(viewer, query.get("mof_div"))
+    except SQLAlchemyError:
+        log.warning("problem tile: database unavailable")
+        return no_update
+    registered = any(p["path"] == PROBLEMS_PATH for p in dash.page_registry.values())
+    href = (urlstate.link(PROBLEMS_PATH, query.get("params") or {})
+            if registered and not viewer.kiosk else None)
+    return problem_loop(summary, view.own_problems_only(viewer), href)

@@ -1,17 +1,21 @@
 """The shell's data: the status poll (one row: the data version; the latest
-data date from the cache) and the filter choices, kept in step with the URL."""
+data date from the cache), the filter choices, kept in step with the URL,
+the user area for the viewer of the request, and the questions raised from
+any page (提问 / 反映问题) into the problem loop."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import dash
-from dash import Input, Output, State, callback, ctx
+from dash import Input, Output, State, callback, ctx, dcc
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import shell, urlstate
-from data import db, status
+from data import db, problems, status
+from data.accounts import ROLE_ZH
 from data.query import fiscal_years, region_options
-from service import cache
+from service import auth, cache, view
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +92,58 @@ def sync_filters(search, region, year, as_of, fund, state):
     if options is None:
         return (dash.no_update,) * 7
     return (dash.no_update, *options, *current)
+
+
+# -- the user area --------------------------------------------------------------------
+
+def _here(pathname: str | None, search: str | None) -> str:
+    return (pathname or "/") + (search or "")
+
+
+@callback(Output("shell-who", "hidden"), Output("shell-user-name", "children"),
+          Output("shell-user-role", "children"),
+          Output("shell-admin-users", "hidden"), Output("shell-admin-audit", "hidden"),
+          Output("shell-ask-wrap", "hidden"), Output("shell-sign-out", "hidden"),
+          Output("shell-sign-in", "hidden"), Output("shell-sign-in", "href"),
+          Input("url", "pathname"), Input("url", "search"))
+def user_area(pathname, search):
+    """Who is signed in and in which role, 退出; the admin pages for admins;
+    提问 for those who may raise a question; 登录 for the kiosk profile."""
+    viewer = auth.current_viewer()
+    sign_in = "/login?next=" + quote(_here(pathname, search), safe="/")
+    if viewer is None:
+        return True, "", "", True, True, True, True, True, sign_in
+    if viewer.kiosk:
+        return False, "访客", "只读浏览", True, True, True, True, False, sign_in
+    return (False, viewer.name, ROLE_ZH.get(viewer.role, viewer.role),
+            not viewer.can("manage_accounts"), not viewer.can("read_audit"),
+            not viewer.can("raise_question"), False, True, sign_in)
+
+
+# -- 提问 / 反映问题 ---------------------------------------------------------------------
+
+def _question_region(search: str | None) -> str | None:
+    """The region the page is filtered to, when the store knows it."""
+    code = urlstate.parse(search).get("mof_div")
+    return code if code and code in view.names().region else None
+
+
+@callback(Output("shell-ask-result", "children"), Output("shell-ask-title", "value"),
+          Output("shell-ask-text", "value"),
+          Input("shell-ask-submit", "n_clicks"),
+          State("shell-ask-title", "value"), State("shell-ask-text", "value"),
+          State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+def ask(_clicks, title, text, pathname, search):
+    """A new problem (待核实) raised by the viewer, naming the page it was
+    asked on; checked here, not by the button being shown."""
+    try:
+        viewer = auth.require("raise_question")
+        pid = problems.create(db.get_engine(), viewer, title, text,
+                              _question_region(search), source_url=_here(pathname, search))
+    except auth.Refused as err:
+        return shell.answer(err.message), dash.no_update, dash.no_update
+    except problems.ProblemError as err:
+        return shell.answer(view.problem_refusal(err)), dash.no_update, dash.no_update
+    return shell.answer([f"已提交，编号 {pid}。工作人员核实后会办理。 ",
+                         dcc.Link(f"查看问题 #{pid} ›", href=shell.problem_href(pid),
+                                  id="shell-ask-link")], ok=True), "", ""

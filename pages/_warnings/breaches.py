@@ -1,24 +1,36 @@
 """当前预警: counts by level and rule, the filters, and every breach in a
-grid served a page at a time; a row opens the drill state that shows it."""
+grid served a page at a time; a row opens the drill state that shows it, its
+问题 cell the open problem holding it. Staff and admin tick breaches and
+立为问题 (found a problem from them, SPEC §3.3)."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
 from typing import Any, Sequence
 
-from dash import Input, Output, State, callback, dcc, html, no_update
+import dash_bootstrap_components as dbc
+from dash import (Input, Output, State, callback, clientside_callback, dcc, html,
+                  no_update)
 
 from components import charts, drill, grid, levels, urlstate
 from components import format as fmt
+from components.shell import answer, problem_href
+from data import problems
+from data.db import get_engine
 from data.hierarchy import Names
+from data.query import region_options
 from data.rules import RULES, Breach
-from service import view
+from service import auth, view
+from service.cache import cached_call
 
 AREAS = {"execution": "预算执行", "revenue": "收入", "payments": "支付", "direct": "直达资金",
          "debt": "政府债务", "assets": "国有资产", "data": "数据报送"}
 BREACH_LEVELS = ("red", "orange", "yellow")
 GRID = "warn-breaches"
+# Not a drill list's id: a tick or a problem link must not open the row's drill state.
+ROWS = {"type": "warn-rows", "name": GRID}
 QUERY = "warn-breaches-query"
+SELECTION_COLUMN = "ag-Grid-SelectionColumn"  # AG Grid's own column of row ticks
 FILTER_KEYS = ("level", "rule", "area", "dept")
 SORTS = {"level", "rule", "entity", "region", "first_seen"}
 
@@ -41,10 +53,24 @@ def href(state_params: dict[str, str], b: Breach) -> str:
     return urlstate.link(path, {**keep, **params})
 
 
-def row(b: Breach, names: Names, state_params: dict[str, str]) -> dict[str, Any]:
+def problem_cell(held: dict[tuple[str, str], int | None], b: Breach) -> str:
+    """The open problem holding the breach as a link `#N` (markdown), `已立项`
+    where the viewer may not open it, else empty."""
+    key = (b.rule, b.entity_code)
+    if key not in held:
+        return ""
+    pid = held[key]
+    return "已立项" if pid is None else f"[#{pid}]({problem_href(pid)})"
+
+
+def row(b: Breach, names: Names, state_params: dict[str, str],
+        held: dict[tuple[str, str], int | None]) -> dict[str, Any]:
     rule = RULES[b.rule]
     return {
         "href": href(state_params, b),
+        "rule_id": b.rule, "code": b.entity_code, "mof_div": b.mof_div,
+        "entity_name": b.name or b.entity_code,
+        "problem": problem_cell(held, b),
         "level": levels.text(b.level), "lvl": b.level,
         "rule": rule.name_zh,
         "rule_tip": f"{rule.id} {rule.name_zh}：{rule.formula(view.rule_settings()[rule.id].thresholds)}",
@@ -71,6 +97,8 @@ COLUMNS = [
     {"field": "message", "headerName": "说明", "flex": 1, "minWidth": 360, "sortable": False,
      "tooltipField": "message"},
     {"field": "first_seen", "headerName": "首次发现", "width": 140},
+    {"field": "problem", "headerName": "问题", "width": 110, "sortable": False,
+     "cellRenderer": "markdown", "pinned": "right"},
 ]
 
 
@@ -86,22 +114,34 @@ def _sort_key(kind: str, names: Names):
     }[kind]
 
 
-@callback(Output(drill.rows_id(GRID), "getRowsResponse"),
-          Input(drill.rows_id(GRID), "getRowsRequest"),
+@callback(Output(ROWS, "getRowsResponse"), Input(ROWS, "getRowsRequest"),
           State(QUERY, "data"), prevent_initial_call=True)
 def breach_rows(request: dict | None, query: dict | None):
-    """One page of the selected breaches, sorted as the grid asks."""
-    if not request or not query:
+    """One page of the selected breaches, sorted as the grid asks, each with
+    the problem holding it now (problems change without an import)."""
+    viewer = auth.current_viewer()
+    if not request or not query or viewer is None:
         return no_update
-    names = view.names()
+    names, held = view.names(), view.held_breaches(viewer)
     found = selected(view.breaches_in(date.fromisoformat(query["as_of"]), query.get("mof_div")),
                      query["filters"])
     sort = next((s for s in request.get("sortModel") or [] if s.get("colId") in SORTS), None)
     kind = sort["colId"] if sort else "level"
     found.sort(key=_sort_key(kind, names), reverse=bool(sort and sort["sort"] == "desc"))
     start, limit = grid.block_range(request)
-    return {"rowData": [row(b, names, query["params"])
+    return {"rowData": [row(b, names, query["params"], held)
                         for b in found[start:start + limit]], "rowCount": len(found)}
+
+
+@callback(Output({"type": drill.NAV, "name": GRID}, "href", allow_duplicate=True),
+          Input(ROWS, "cellClicked"), prevent_initial_call=True)
+def follow_row(cell: dict | None):
+    """A click on a row opens its drill state, except on its tick or its
+    problem link (which is a link of its own)."""
+    cell = cell or {}
+    if cell.get("colId") in (SELECTION_COLUMN, "problem"):
+        return no_update
+    return drill.follow_row(cell)
 
 
 def _level_tiles(state: drill.PageState, found: Sequence[Breach]) -> html.Div:
@@ -163,7 +203,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     if not view.evaluated(state.filters.as_of):
         notes.append("该日期没有保存的评估结果，以下为按当前阈值即时计算的结果。")
     query = {"as_of": state.filters.as_of.isoformat(), "mof_div": state.filters.mof_div,
-             "filters": filters, "params": state.params}
+             "filters": filters, "params": state.params, "path": state.path}
     hint = (f"共 {len(found)} 项预警。点击一行，打开显示该对象的页面。" if found
             else "所选范围内没有预警。")
     return [
@@ -173,7 +213,130 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
         html.H3(f"预警明细（{len(found)} 项）", className="section-title"),
         html.P(hint, className="drill-hint", id="warn-hint"),
         dcc.Store(id=QUERY, data=query),
+        _raise_tools(),
         html.Div([drill.nav(GRID),
-                  grid.paged_grid(drill.rows_id(GRID), COLUMNS, dark=state.dark,
+                  grid.paged_grid(ROWS, COLUMNS, dark=state.dark,
                                   className="drill-grid", row_id="href")], id="warn-grid"),
     ], notes
+
+
+# -- 立为问题: a problem found from the ticked breaches (staff, admin) -----------------------
+
+# Ticks on every row, no tick-all: the grid holds one page of rows at a time.
+ROW_SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
+                 "enableClickSelection": False}
+
+
+def _raise_tools() -> html.Div:
+    """Hidden as rendered (the render is shared by every viewer of a masking);
+    `raise_controls` shows it to a viewer who may handle problems."""
+    regions = [{"label": "\u3000" * depth + name, "value": code}
+               for code, name, depth in cached_call(region_options)]
+    return html.Div([
+        html.Div([
+            dbc.Button([html.I(className="bi bi-flag-fill me-2", **{"aria-hidden": "true"}),
+                        "立为问题"], id="warn-raise", color="primary", className="touch-button"),
+            html.Span("勾选一项或多项预警，立为一个问题，进入问题闭环跟踪整改。",
+                      className="drill-hint"),
+        ], className="warn-raise-bar"),
+        html.Div(id="warn-raise-result", role="status", **{"aria-live": "polite"}),
+        dcc.Store(id="warn-raise-done"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle("立为问题")),
+            dbc.ModalBody([
+                html.P(id="warn-raise-count", className="drill-hint"),
+                dbc.Label("标题", html_for="warn-raise-title"),
+                dbc.Input(id="warn-raise-title", maxLength=problems.TITLE_MAX, className="mb-3"),
+                dbc.Label("说明（可选）", html_for="warn-raise-text"),
+                dbc.Textarea(id="warn-raise-text", rows=4, className="mb-3"),
+                dbc.Label("区划", html_for="warn-raise-region"),
+                dcc.Dropdown(id="warn-raise-region", options=regions, placeholder="不指定区划",
+                             clearable=True, optionHeight=40),
+                html.Div(id="warn-raise-error", role="alert", className="mt-3"),
+            ]),
+            dbc.ModalFooter([
+                dbc.Button("取消", id="warn-raise-cancel", color="secondary",
+                           className="touch-button"),
+                dbc.Button("立为问题", id="warn-raise-submit", color="primary",
+                           className="touch-button"),
+            ]),
+        ], id="warn-raise-modal", is_open=False, size="lg"),
+    ], id="warn-raise-tools", hidden=True, className="warn-raise no-print")
+
+
+@callback(Output("warn-raise-tools", "hidden"), Output(ROWS, "dashGridOptions"),
+          Input(QUERY, "data"), State(ROWS, "dashGridOptions"))
+def raise_controls(_query, options):
+    """Ticks and the 立为问题 button for a viewer who may handle problems."""
+    viewer = auth.current_viewer()
+    if viewer is None or not viewer.can("handle_problems"):
+        return True, no_update
+    return False, {**(options or {}), "rowSelection": ROW_SELECTION}
+
+
+@callback(Output("warn-raise-modal", "is_open"), Output("warn-raise-title", "value"),
+          Output("warn-raise-text", "value"), Output("warn-raise-region", "value"),
+          Output("warn-raise-count", "children"), Output("warn-raise-error", "children"),
+          Output("warn-raise-result", "children", allow_duplicate=True),
+          Input("warn-raise", "n_clicks"), State(ROWS, "selectedRows"), State(QUERY, "data"),
+          prevent_initial_call=True)
+def open_raise(_clicks, selected, query):
+    """The form, its title from the first ticked breach, its region theirs
+    when they share one (else the page's region filter)."""
+    if not selected:
+        return (False, *(no_update,) * 5,
+                answer("请先勾选要立为问题的预警。 / Tick the breaches first.", kind="warning"))
+    first = selected[0]
+    regions = {r.get("mof_div") for r in selected}
+    region = regions.pop() if len(regions) == 1 else (query or {}).get("mof_div")
+    return (True, f"{first.get('rule')}：{first.get('entity_name')}", "", region,
+            f"已勾选 {len(selected)} 项预警。", None, None)
+
+
+@callback(Output("warn-raise-modal", "is_open", allow_duplicate=True),
+          Input("warn-raise-cancel", "n_clicks"), prevent_initial_call=True)
+def cancel_raise(_clicks):
+    return False
+
+
+@callback(Output("warn-raise-error", "children", allow_duplicate=True),
+          Output("warn-raise-modal", "is_open", allow_duplicate=True),
+          Output("warn-raise-result", "children", allow_duplicate=True),
+          Output(ROWS, "selectedRows"), Output("warn-raise-done", "data"),
+          Input("warn-raise-submit", "n_clicks"),
+          State("warn-raise-title", "value"), State("warn-raise-text", "value"),
+          State("warn-raise-region", "value"), State(ROWS, "selectedRows"),
+          State(QUERY, "data"), prevent_initial_call=True)
+def create_problem(_clicks, title, text, region, selected, query):
+    """A problem (待核实) found from the ticked breaches; checked again here:
+    staff and admin only, each breach of the latest stored evaluation."""
+    warnings = [{"rule": r.get("rule_id"), "entity_code": r.get("code")} for r in selected or []]
+    query = query or {}
+    source = urlstate.link(query.get("path") or "/warnings", query.get("params") or {})
+    try:
+        viewer = auth.require("handle_problems")
+        if not warnings:
+            raise problems.ProblemError(400, "warnings: 请先勾选要立为问题的预警 / tick the "
+                                             "breaches first", "warnings")
+        pid = problems.create(get_engine(), viewer, title, text, region or None, warnings,
+                              source)
+    except auth.Refused as err:
+        return answer(err.message), no_update, no_update, no_update, no_update
+    except problems.ProblemError as err:
+        return answer(view.problem_refusal(err)), no_update, no_update, no_update, no_update
+    done = answer([f"已立为问题 #{pid}（{len(warnings)} 项预警）。 ",
+                   dcc.Link(f"查看问题 #{pid} ›", href=problem_href(pid), id="warn-raise-link")],
+                  ok=True)
+    return None, False, done, [], pid
+
+
+# The problem column shows the new problem at once: the grid asks for its rows again.
+clientside_callback(
+    """
+    function (pid, gridId) {
+        const api = pid && window.dash_ag_grid && window.dash_ag_grid.getApi(gridId);
+        if (api) { api.refreshInfiniteCache(); }
+    }
+    """,
+    Input("warn-raise-done", "data"), State(ROWS, "id"), prevent_initial_call=True,
+)

@@ -1,7 +1,8 @@
 """规则与阈值: every rule with its explanation, basis and the thresholds in
 force; for one rule (`rule` in the URL) its settings form and their history.
-A change needs a staff or admin account's password and is recorded with the
-account's name; the rules are evaluated again at once."""
+The form is read-only until a callback finds the signed-in viewer may set
+thresholds (staff, admin); a change is checked again, recorded with the
+viewer's name and address, and the rules are evaluated again at once."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,9 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from components import drill, levels
+from components.shell import answer
 from data.rules import RULES, SettingError
 from pages._warnings.breaches import AREAS
-from service import view
+from service import auth, view
 
 ENTITY_ZH = {"agency": "预算单位", "project": "项目", "quota": "预算指标", "payment": "支付凭证",
              "mof_div": "区划", "direct_fund_region": "直达资金×区划",
@@ -48,15 +50,18 @@ def _catalogue(state: drill.PageState, settings, counts) -> html.Table:
 
 UNIT_HINT = {"pp": "个百分点", "ratio": "比例，如 0.7 即 70%", "yuan": "元", "days": "天",
              "text": "文字"}
+READ_ONLY = "阈值由工作人员修改，此处仅供查看。 / Thresholds are changed by staff; shown read-only."
 
 
 def _form(rid: str, setting) -> html.Div:
     rule = RULES[rid]
+    # Read-only as rendered (the render is shared by every viewer of a masking);
+    # `editable` opens it to a viewer who may set thresholds.
     fields = [dbc.Row([
         dbc.Label(f"{t.label_zh}（{UNIT_HINT[t.unit]}）",
                   html_for=f"threshold-{t.key}", width=6),
         dbc.Col(dbc.Input(id={"type": "rule-threshold", "key": t.key},
-                          value=str(setting.thresholds[t.key]), type="text",
+                          value=str(setting.thresholds[t.key]), type="text", disabled=True,
                           className="rule-threshold"), width=6),
     ], className="mb-2") for t in rule.thresholds]
     return html.Div([
@@ -68,15 +73,13 @@ def _form(rid: str, setting) -> html.Div:
         dcc.Store(id="rule-form-rule", data=rid),
         dbc.Form([
             *fields,
-            dbc.Checklist(id="rule-enabled", options=[{"label": "启用这条规则", "value": "on"}],
+            dbc.Checklist(id="rule-enabled",
+                          options=[{"label": "启用这条规则", "value": "on", "disabled": True}],
                           value=["on"] if setting.enabled else [], switch=True, className="mb-3"),
-            dbc.Row([
-                dbc.Col(dbc.Input(id="rule-user", placeholder="工作人员账号", autocomplete="username"),
-                        md=4),
-                dbc.Col(dbc.Input(id="rule-password", type="password", placeholder="密码",
-                                  autocomplete="current-password"), md=4),
-                dbc.Col(dbc.Button("保存并重新评估", id="rule-save", color="primary"), md=4),
-            ], className="g-2"),
+            html.Div(dbc.Button("保存并重新评估", id="rule-save", color="primary",
+                                className="rule-save"), id="rule-save-wrap", hidden=True),
+            html.P([html.I(className="bi bi-lock me-2", **{"aria-hidden": "true"}), READ_ONLY],
+                   id="rule-read-only", className="rule-read-only"),
         ], className="rule-form no-print", id=FORM),
         html.Div(id="rule-result", role="status", **{"aria-live": "polite"}),
         html.H3("修改记录", className="section-title"),
@@ -96,28 +99,42 @@ def _history(rid: str):
     ], className="table table-sm rule-history")
 
 
+@callback(Output({"type": "rule-threshold", "key": ALL}, "disabled"),
+          Output("rule-enabled", "options"), Output("rule-save-wrap", "hidden"),
+          Output("rule-read-only", "hidden"),
+          Input("rule-form-rule", "data"), State({"type": "rule-threshold", "key": ALL}, "id"),
+          State("rule-enabled", "options"))
+def editable(_rid, ids, options):
+    """The form opens for a viewer who may set thresholds; for the others it
+    stays read-only with a note (the save is checked again in `save`)."""
+    viewer = auth.current_viewer()
+    may = viewer is not None and viewer.can("set_thresholds")
+    return ([not may] * len(ids), [{**o, "disabled": not may} for o in options or []],
+            not may, may)
+
+
 @callback(Output("rule-result", "children"), Output("rule-history", "children"),
           Output("rule-formula", "children"),
           Input("rule-save", "n_clicks"),
           State({"type": "rule-threshold", "key": ALL}, "value"),
           State({"type": "rule-threshold", "key": ALL}, "id"),
-          State("rule-enabled", "value"), State("rule-user", "value"),
-          State("rule-password", "value"), State("rule-form-rule", "data"),
+          State("rule-enabled", "value"), State("rule-form-rule", "data"),
           prevent_initial_call=True)
-def save(_clicks, values, ids, enabled, user, password, rid):
+def save(_clicks, values, ids, enabled, rid):
     if not rid or rid not in RULES:
         return no_update, no_update, no_update
     thresholds = {i["key"]: v for i, v in zip(ids, values)}
     try:
-        summary = view.change_rule_setting(user or "", password or "", rid,
-                                           enabled="on" in (enabled or []), thresholds=thresholds)
+        viewer = auth.require("set_thresholds")
+        summary = view.change_rule_setting(viewer, rid, enabled="on" in (enabled or []),
+                                           thresholds=thresholds)
+    except auth.Refused as err:
+        return answer(err.message), no_update, no_update
     except (SettingError, PermissionError) as err:
-        return dbc.Alert([html.I(className="bi bi-x-octagon-fill me-2"), str(err)],
-                         color="danger"), no_update, no_update
+        return answer(str(err)), no_update, no_update
     setting = view.rule_settings()[rid]
     total = sum(sum(c.values()) for c in summary.counts.values())
-    return (dbc.Alert([html.I(className="bi bi-check-circle-fill me-2"),
-                       f"已保存，并按新阈值重新评估：共 {total} 项预警。"], color="success"),
+    return (answer(f"已保存，并按新阈值重新评估：共 {total} 项预警。", ok=True),
             _history(rid), ["判定标准：", RULES[rid].formula(setting.thresholds)])
 
 
@@ -126,7 +143,8 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     counts = Counter(b.rule for b in view.breaches(state.filters.as_of))
     rid = state.get("rule")
     detail = [_form(rid, settings[rid])] if rid in RULES else [
-        html.P("点击一条规则，查看说明、修改阈值或停用规则（需工作人员账号）。", className="drill-hint")]
+        html.P("点击一条规则，查看说明和阈值；工作人员可在此修改阈值或停用规则。",
+               className="drill-hint")]
     return [
         html.Div(["等级：", levels.badge("yellow"), "需要关注", levels.badge("orange"), "应当预警",
                   levels.badge("red"), "情况严重"], className="warn-legend"),
