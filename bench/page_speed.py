@@ -119,7 +119,7 @@ def walk(engine, as_of):
                              grid.payment_query(quota_scope, bgt_id=quota, href="/execution"),
                              matched=True)))
     out.append(("预警明细 第 1 页",
-                grid_request(drill.rows_id(breaches.GRID), breaches.QUERY,
+                grid_request(breaches.ROWS, breaches.QUERY,
                              {"as_of": d, "mof_div": None, "filters": {}, "params": base},
                              matched=False)))
     return out
