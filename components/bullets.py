@@ -9,7 +9,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from components.charts import BAR_PX, _empty, _finish, short
+from components.charts import BAR_PX, empty_note, finish, short
 from components.levels import LEVELS
 
 
@@ -50,6 +50,6 @@ def band_bullets(rows: Sequence[Bullet], *, title: str, subtitle: str, note: str
                      range=[n - 0.5, -0.5])
     fig.update_xaxes(tickformat=".0%", range=[0, top], showgrid=False)
     if n == 0:
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
-                   height=max(360, 230 + int(BAR_PX * 2.2) * n))
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
+                  height=max(360, 230 + int(BAR_PX * 2.2) * n))

@@ -88,8 +88,8 @@ def short(name: str | None, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _finish(fig: go.Figure, *, title: str, subtitle: str | None, note: str, dark: bool,
-            height: int) -> go.Figure:
+def finish(fig: go.Figure, *, title: str, subtitle: str | None, note: str, dark: bool,
+           height: int) -> go.Figure:
     fig.update_layout(
         template=DARK if dark else LIGHT,
         title=dict(text=title, subtitle=dict(text=subtitle or "")),
@@ -151,12 +151,12 @@ def ratio_bars(names: Sequence[str], ratios: Sequence[float | None], levels: Seq
                            text=reference_label, showarrow=False, font=dict(size=17, color=line),
                            bgcolor="rgba(0,0,0,0)")
     if n == 0:
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
-                   height=max(380, 230 + BAR_PX * n))
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
+                  height=max(380, 230 + BAR_PX * n))
 
 
-def _empty(fig: go.Figure, dark: bool) -> None:
+def empty_note(fig: go.Figure, dark: bool) -> None:
     fig.add_annotation(text="所选范围内没有数据", xref="paper", yref="paper", x=0.5, y=0.5,
                        showarrow=False, font=dict(size=22, color="#AEB6BF" if dark else "#5B646D"))
     fig.update_xaxes(visible=False)
@@ -266,10 +266,10 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
         height = 520
     fig.update_layout(barmode="group", bargap=0.28, bargroupgap=0.06)
     if n == 0:
-        _empty(fig, dark)
+        empty_note(fig, dark)
     lead = f"单位：{unit}"
-    return _finish(fig, title=title, subtitle=f"{lead}；{subtitle}" if subtitle else lead, note=note,
-                   dark=dark, height=height)
+    return finish(fig, title=title, subtitle=f"{lead}；{subtitle}" if subtitle else lead, note=note,
+                  dark=dark, height=height)
 
 
 def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
@@ -303,10 +303,10 @@ def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(showgrid=False, categoryorder="array", categoryarray=xs)
     if not any(v is not None for v in cur + prev):
-        _empty(fig, dark)
+        empty_note(fig, dark)
     lead = f"单位：{unit}"
-    return _finish(fig, title=title, subtitle=f"{lead}；{subtitle or '实线为本年，虚线为上年同月'}",
-                   note=note, dark=dark, height=520)
+    return finish(fig, title=title, subtitle=f"{lead}；{subtitle or '实线为本年，虚线为上年同月'}",
+                  note=note, dark=dark, height=520)
 
 
 def share_donut(names: Sequence[str], values_fen: Sequence[int], *, title: str, note: str,
@@ -335,8 +335,8 @@ def share_donut(names: Sequence[str], values_fen: Sequence[int], *, title: str, 
                        xref="paper", yref="paper", showarrow=False, font=dict(size=20))
     fig.update_layout(showlegend=False, margin=dict(l=40, r=40, t=150, b=96))
     if not items:
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=f"单位：{unit}", note=note, dark=dark, height=520)
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=f"单位：{unit}", note=note, dark=dark, height=520)
 
 
 def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, title: str,
@@ -364,9 +364,9 @@ def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, titl
     fig.update_xaxes(title=dict(text="预警数（项）"), rangemode="tozero", tickformat=",d",
                      tick0=0, dtick=max(1, math.ceil(peak / 8)))
     if n == 0:
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
-                   height=max(380, 230 + BAR_PX * n))
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=subtitle, note=note, dark=dark,
+                  height=max(380, 230 + BAR_PX * n))
 
 
 def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title: str,
@@ -385,5 +385,5 @@ def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title
     fig.update_xaxes(tickformat="%Y年%-m月%-d日")
     fig.update_yaxes(title=dict(text="未解除的预警（项）"), rangemode="tozero", tickformat=",d")
     if not dates:
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=subtitle, note=note, dark=dark, height=520)
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=subtitle, note=note, dark=dark, height=520)

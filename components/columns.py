@@ -8,7 +8,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from components.charts import _empty, _finish
+from components.charts import empty_note, finish
 from components.format import in_unit, pick_unit
 
 
@@ -39,6 +39,6 @@ def stacked_columns(categories: Sequence[str], series: Sequence[tuple[str, Seque
                      tickfont=dict(size=14 if len(categories) > 16 else 17))
     fig.update_yaxes(title=dict(text=unit), rangemode="tozero", tickformat=",~g")
     if not any(totals):
-        _empty(fig, dark)
-    return _finish(fig, title=title, subtitle=f"单位：{unit}；{subtitle}", note=note, dark=dark,
-                   height=540)
+        empty_note(fig, dark)
+    return finish(fig, title=title, subtitle=f"单位：{unit}；{subtitle}", note=note, dark=dark,
+                  height=540)
