@@ -23,6 +23,7 @@ from pages._shared import grid_data, shell_data  # noqa: F401  (registers their 
 from service import cache, cli
 from service.api import api
 from service.auth import csrf, init_auth
+from service.files import files
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "财政监督大脑"
@@ -66,6 +67,7 @@ def create_app() -> dash.Dash:
     init_auth(server)
     server.register_blueprint(api)
     csrf.exempt(api)  # bearer tokens, not cookies: nothing to forge
+    server.register_blueprint(files)
     cache.init_cache(server)
     server.register_error_handler(SQLAlchemyError, _database_unavailable)
     return app

@@ -1,0 +1,1 @@
+"""Sections of 问题闭环 (pages/problems.py)."""
