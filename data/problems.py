@@ -83,6 +83,8 @@ class LinkedBreach:
     message: str
     name: str
     mof_div: str | None
+    agency: str | None = None
+    dept: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def _load(conn: Connection, viewer: Viewer, problem_id: int, today: date) -> Pro
     warnings = tuple(LinkedBreach(
         rule=w.rule, entity_code=w.entity_code, entity_type=w.entity_type, level=w.level,
         value=w.value, threshold=w.threshold, message=w.message, name=w.name,
-        mof_div=w.mof_div_code) for w in conn.execute(
+        mof_div=w.mof_div_code, agency=w.agency_code, dept=w.dept_code) for w in conn.execute(
             select(problem_warning).where(problem_warning.c.problem_id == problem_id)
             .order_by(problem_warning.c.rule, problem_warning.c.entity_code)))
     history = tuple(Event(at=e.at, user=e.username, action=e.action, from_status=e.from_status,
@@ -264,7 +266,8 @@ def create(engine: Engine, viewer: Viewer, title: Any, description: Any = None,
                 problem_id=pid, rule=w["rule"], entity_code=w["entity_code"],
                 entity_type=w["entity_type"], level=w["level"], value=w["value"],
                 threshold=w["threshold"], message=w["message"], name=w["name"],
-                mof_div_code=w["mof_div_code"]))
+                mof_div_code=w["mof_div_code"], agency_code=w["agency_code"],
+                dept_code=w["dept_code"]))
         _event(conn, pid, viewer, now, "create", None, "new", None)
         record(conn, viewer.name, "problem",
                f"#{pid} create: {title}" + (f" ({len(linked)} breaches)" if linked else ""),

@@ -434,6 +434,8 @@ problem_warning = Table(
     Column("message", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("mof_div_code", Code),
+    Column("agency_code", Code),
+    Column("dept_code", Code),
     PrimaryKeyConstraint("problem_id", "rule", "entity_code"),
     Index(None, "rule", "entity_code"),
 )

@@ -323,7 +323,9 @@ def test_breaches_are_held_until_the_problem_is_closed_or_dismissed(store):
     stored = {(b.rule, b.entity_code): b for b in stored_breaches(st.engine)}
     for w in p.warnings:  # the breach as it stood when the problem was found from it
         b = stored[(w.rule, w.entity_code)]
-        assert (w.level, w.message, w.name, w.mof_div) == (b.level, b.message, b.name, b.mof_div)
+        assert (w.level, w.message, w.name, w.mof_div, w.agency, w.dept) == \
+            (b.level, b.message, b.name, b.mof_div, b.agency, b.dept)
+    assert {w.agency for w in p.warnings if w.rule == "EXEC_LAG"} == {fx.A1}
 
     def assert_held(open_ids: dict[tuple[str, str], set[int]]) -> None:
         held = holding(st.engine)

@@ -99,6 +99,8 @@ def upgrade() -> None:
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('mof_div_code', sa.String(length=64), nullable=True),
+    sa.Column('agency_code', sa.String(length=64), nullable=True),
+    sa.Column('dept_code', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['problem_id'], ['problem.id'], name=op.f('fk_problem_warning_problem_id_problem')),
     sa.PrimaryKeyConstraint('problem_id', 'rule', 'entity_code', name=op.f('pk_problem_warning'))
     )

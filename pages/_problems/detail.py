@@ -21,7 +21,7 @@ from data.accounts import Viewer
 from data.db import get_engine
 from data.hierarchy import Names
 from data.problems import ACTION_ZH, STATUS_ZH, TRANSITIONS, Problem, ProblemError
-from data.rules import RULES, Breach, stored_breaches
+from data.rules import RULES, Breach
 from pages._problems.common import region_label, unit_label
 from pages._warnings.breaches import href as breach_href
 from service import auth, view
@@ -50,19 +50,14 @@ def _size(n: int) -> str:
 
 
 def _breach_items(p: Problem, params: dict[str, str]) -> list[dict[str, Any]]:
-    """The linked breaches as they stood, each with the link to its entity
-    (its agency and department from the rule's stored results)."""
-    engine = get_engine()
-    stored = {(b.rule, b.entity_code): b for rule in sorted({w.rule for w in p.warnings})
-              for b in stored_breaches(engine, rule=rule, open_only=False)}
+    """The linked breaches as they stood, each with the link to its entity."""
     items = []
     for w in p.warnings:
         rule = RULES.get(w.rule)
-        known = stored.get((w.rule, w.entity_code))
         b = Breach(rule=w.rule, level=w.level, entity_type=w.entity_type,
                    entity_code=w.entity_code, value=w.value, threshold=w.threshold,
-                   message=w.message, mof_div=w.mof_div, name=w.name,
-                   agency=known.agency if known else None, dept=known.dept if known else None)
+                   message=w.message, mof_div=w.mof_div, name=w.name, agency=w.agency,
+                   dept=w.dept)
         items.append({
             "rule": f"{rule.name_zh}（{w.rule}）" if rule else w.rule,
             "entity": f"{w.name}（{w.entity_code}）" if w.name and w.name != w.entity_code
