@@ -22,6 +22,7 @@ from flask import (Blueprint, Flask, g, jsonify, redirect, render_template, requ
                    session, url_for)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 
 from data import accounts
 from data.accounts import Viewer
@@ -48,13 +49,39 @@ class SessionUser(UserMixin):
         return f"{self.user['user_id']}:{self.user['session_epoch']}"
 
 
+# The store's last answers, for while it is away: a wall display or an open
+# page must reach its callbacks (which show the last figures with a "stale"
+# banner), not fail at the gate. Per process, bounded.
+_last_kiosk_profile = False
+_last_sessions: dict[str, dict] = {}
+LAST_SESSIONS = 1000
+
+
 @login_manager.user_loader
 def _load(session_id: str):
     uid, _, epoch = session_id.partition(":")
     if not (uid.isdigit() and epoch.isdigit()):
         return None
-    user = accounts.session_user(get_engine(), int(uid), int(epoch))
+    try:
+        user = accounts.session_user(get_engine(), int(uid), int(epoch))
+    except SQLAlchemyError:
+        user = _last_sessions.get(session_id)
+    else:
+        _last_sessions.pop(session_id, None)
+        if user:
+            if len(_last_sessions) >= LAST_SESSIONS:
+                _last_sessions.pop(next(iter(_last_sessions)))
+            _last_sessions[session_id] = user
     return SessionUser(user) if user else None
+
+
+def _kiosk_profile() -> bool:
+    global _last_kiosk_profile
+    try:
+        _last_kiosk_profile = accounts.kiosk_profile(get_engine())
+    except SQLAlchemyError:
+        pass
+    return _last_kiosk_profile
 
 
 def client_ip() -> str | None:
@@ -67,7 +94,7 @@ def current_viewer() -> Viewer | None:
     if "viewer" not in g:
         if current_user.is_authenticated:
             g.viewer = Viewer.of(current_user.user, client_ip())
-        elif accounts.kiosk_profile(get_engine()):
+        elif _kiosk_profile():
             g.viewer = Viewer(None, None, None, client_ip())
         else:
             g.viewer = None

@@ -132,3 +132,33 @@ def test_kiosk_profile_opens_pages_read_only(server, engine):
     assert res.status_code == 200
     accounts.set_kiosk_profile(engine, False, by="admin-x")
     assert client.get("/").status_code == 302
+
+
+UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+
+
+def _poll(client, state, headers):
+    """The shell's status callback, as a page's timer fires it."""
+    body = {"output": "shell-status.data",
+            "outputs": {"id": "shell-status", "property": "data"},
+            "inputs": [{"id": "shell-poll", "property": "n_intervals", "value": 5}],
+            "changedPropIds": ["shell-poll.n_intervals"],
+            "state": [{"id": "shell-status", "property": "data", "value": state}]}
+    return client.post("/_dash-update-component", json=body, headers=headers)
+
+
+def test_the_gate_lets_open_pages_see_the_store_is_away(server, engine, monkeypatch):
+    """A lost store must reach the status callback (its "stale" banner), for a
+    signed-in page and for the wall display under the kiosk profile alike."""
+    staff = signed_in(server, engine, "staff")
+    accounts.set_kiosk_profile(engine, True, by="admin-x")
+    wall = server.test_client()
+    clients = [(staff, csrf_header(staff)), (wall, csrf_header(wall))]
+    state = {"ok": True, "version": 1, "as_of": "2025-10-02"}
+    for client, headers in clients:
+        assert _poll(client, state, headers).status_code == 200
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    for client, headers in clients:
+        res = _poll(client, state, headers)
+        assert res.status_code == 200, res.get_data(as_text=True)
+        assert res.get_json()["response"]["shell-status"]["data"]["ok"] is False
