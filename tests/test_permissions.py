@@ -4,7 +4,11 @@ makes, every API route and every download, each asserted allowed or refused
 — and personal data never in a response the kiosk profile or a deputy gets.
 
 Expected answers come from PRODUCT.md ("Accounts") and SPEC §3.2–3.3, written
-out here as tables, not read from data.accounts.CAPABILITIES."""
+out here as tables, not read from data.accounts.CAPABILITIES. The downloads'
+matrix (attachments and the 督办单 for each role, the deputy who raised the
+problem, another deputy, the kiosk profile and nobody) is in
+test_problem_files.py; each writing callback's refusals are beside its page's
+tests (test_pages_admin, test_pages_problems, test_pages_warnings, test_shell)."""
 from __future__ import annotations
 
 import json

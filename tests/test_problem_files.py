@@ -256,6 +256,7 @@ def test_attachment_downloads(loop):
 
     assert client_of(loop, loop.deputy).get(url).data == PDF  # the deputy who raised it
     assert len(downloads(loop, "deputy-f")) == 1
+    assert signed_in(loop.server, loop.engine, "admin").get(url).data == PDF
 
     other = client_of(loop, loop.other_deputy)
     res = other.get(url)
@@ -271,7 +272,7 @@ def test_attachment_downloads(loop):
     assert res.status_code == 302 and "/login" in res.headers["Location"]
     accounts.set_kiosk_profile(loop.engine, True, by="admin-f")
     assert anonymous.get(url).status_code == 404  # the kiosk profile reads no problem
-    assert len(downloads(loop)) == 2
+    assert len(downloads(loop)) == 3
 
 
 def test_notice_pdf_is_issued_once(loop):
