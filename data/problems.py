@@ -178,6 +178,14 @@ def _load(conn: Connection, viewer: Viewer, problem_id: int, today: date) -> Pro
         warnings=warnings, history=history, files=files)
 
 
+def overdue_ids(engine: Engine, today: date | None = None) -> set[int]:
+    """The problems past their deadline while assigned or rectifying."""
+    stmt = select(problem.c.id).where(problem.c.status.in_(ACTIVE),
+                                      problem.c.deadline < (today or date.today()))
+    with engine.connect() as conn:
+        return set(conn.execute(stmt).scalars())
+
+
 def holding(engine: Engine) -> dict[tuple[str, str], int]:
     """(rule, entity_code) → the open problem that holds the breach (the
     oldest, should several)."""

@@ -131,6 +131,11 @@ def problem_refusal(err: problems.ProblemError) -> str:
     return f"{field}：{err.message.removeprefix(f'{err.parameter}: ')}"
 
 
+def overdue_problems() -> set[int]:
+    """The ids of the problems now past their deadline (they stand out wherever shown)."""
+    return problems.overdue_ids(get_engine())
+
+
 def held_breaches(viewer: Viewer) -> dict[tuple[str, str], int | None]:
     """(rule, entity_code) → the open problem holding the breach, or None
     where the viewer may not open that problem (a deputy's view of another's)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -314,6 +314,12 @@ def test_the_problem_column_shows_the_holding_problem_until_it_ends(writable):
     assert mine[second["entity_code"]] == f"[#{asked}](/problems?id={asked})"
     shown = problem_column(w, KIOSK)
     assert (shown[first["entity_code"]], shown[second["entity_code"]]) == ("已立项", "已立项")
+    # handed over with yesterday as its deadline: overdue now, and the cell says so
+    yesterday = date.today() - timedelta(days=1)
+    problems.act(w.engine, w.clerk, asked, "assign", unit=second["entity_code"],
+                 deadline=yesterday.isoformat(), today=yesterday)
+    assert problem_column(w, w.clerk)[second["entity_code"]] == \
+        f"[#{asked}](/problems?id={asked}) ▲逾期"
     # 交办 → 反馈 → 销号: the breach is free again
     problems.act(w.engine, w.clerk, held, "assign", unit=first["entity_code"],
                  deadline=date.today().isoformat())

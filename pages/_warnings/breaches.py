@@ -14,6 +14,7 @@ from dash import (Input, Output, State, callback, clientside_callback, dcc, html
 
 from components import charts, drill, grid, levels, urlstate
 from components import format as fmt
+from components.problems import OVERDUE_MARK
 from components.shell import answer, problem_href
 from data import problems
 from data.db import get_engine
@@ -53,24 +54,25 @@ def href(state_params: dict[str, str], b: Breach) -> str:
     return urlstate.link(path, {**keep, **params})
 
 
-def problem_cell(held: dict[tuple[str, str], int | None], b: Breach) -> str:
+def problem_cell(held: dict[tuple[str, str], int | None], overdue: set[int], b: Breach) -> str:
     """The open problem holding the breach as a link `#N` (markdown), `已立项`
-    where the viewer may not open it, else empty."""
+    where the viewer may not open it, else empty; an overdue one says so."""
     key = (b.rule, b.entity_code)
     if key not in held:
         return ""
     pid = held[key]
-    return "已立项" if pid is None else f"[#{pid}]({problem_href(pid)})"
+    cell = "已立项" if pid is None else f"[#{pid}]({problem_href(pid)})"
+    return f"{cell} {OVERDUE_MARK}" if pid in overdue else cell
 
 
 def row(b: Breach, names: Names, state_params: dict[str, str],
-        held: dict[tuple[str, str], int | None]) -> dict[str, Any]:
+        held: dict[tuple[str, str], int | None], overdue: set[int]) -> dict[str, Any]:
     rule = RULES[b.rule]
     return {
         "href": href(state_params, b),
         "rule_id": b.rule, "code": b.entity_code, "mof_div": b.mof_div,
         "entity_name": b.name or b.entity_code,
-        "problem": problem_cell(held, b),
+        "problem": problem_cell(held, overdue, b),
         "level": levels.text(b.level), "lvl": b.level,
         "rule": rule.name_zh,
         "rule_tip": f"{rule.id} {rule.name_zh}：{rule.formula(view.rule_settings()[rule.id].thresholds)}",
@@ -129,7 +131,8 @@ def breach_rows(request: dict | None, query: dict | None):
     kind = sort["colId"] if sort else "level"
     found.sort(key=_sort_key(kind, names), reverse=bool(sort and sort["sort"] == "desc"))
     start, limit = grid.block_range(request)
-    return {"rowData": [row(b, names, query["params"], held)
+    overdue = view.overdue_problems()
+    return {"rowData": [row(b, names, query["params"], held, overdue)
                         for b in found[start:start + limit]], "rowCount": len(found)}
 
 
