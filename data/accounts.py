@@ -68,7 +68,6 @@ CAPABILITIES = {
     "raise_question": ("admin", "staff", "deputy"),
     "handle_problems": ("admin", "staff"),
     "set_thresholds": ("admin", "staff"),
-    "import": ("admin", "staff"),
     "manage_accounts": ("admin",),
     "read_audit": ("admin",),
 }
