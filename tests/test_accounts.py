@@ -3,6 +3,7 @@ a real token-protected endpoint."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from sqlalchemy import select
@@ -89,3 +90,19 @@ def test_bearer_token_on_execution_endpoint(app_on, engine):
     body = good.get_json()
     assert body["as_of"] == "2025-09-30"
     assert {r["code"] for r in body["rows"]} >= {"330402", "33040201"}
+
+
+def test_first_admin_gets_a_generated_password_shown_once(app_on, engine):
+    first = _cli(app_on, "users", "first-admin")
+    assert first.exit_code == 0, first.output
+    password = re.search(r"密码 password:\s+(\S+)", first.output).group(1)
+    assert len(password) >= accounts.MIN_PASSWORD and "shown only once" in first.output
+    user = accounts.check_password(engine, "admin", password)
+    assert user is not None and user["role"] == "admin"
+    with engine.connect() as conn:
+        stored = conn.execute(select(app_user.c.password_hash)).scalar()
+    assert stored.startswith("$argon2id$") and password not in stored
+    again = _cli(app_on, "users", "first-admin")  # an account exists: nothing, no password
+    assert again.exit_code == 0 and again.output == ""
+    assert [u["username"] for u in accounts.users(engine)] == ["admin"]
+
