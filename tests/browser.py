@@ -71,18 +71,22 @@ def browser_store(sqlite_template, tmp_path_factory):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def kiosk_store(browser_store, tmp_path_factory):
-    """(URL, engine) of a copy of the browser store with the kiosk profile
-    on: pages open without sign-in, read-only and masked, as on the wall."""
+def copy_store(browser_store, path: Path) -> str:
+    """A copy of the browser store at `path` (for tests that write); its URL."""
     import sqlite3
 
-    path = tmp_path_factory.mktemp("kiosk") / "store.db"
     source = sqlite3.connect(browser_store[1].url.database)
     with sqlite3.connect(path) as target:
         source.backup(target)
     source.close()
-    url = f"sqlite:///{path}"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def kiosk_store(browser_store, tmp_path_factory):
+    """(URL, engine) of a copy of the browser store with the kiosk profile
+    on: pages open without sign-in, read-only and masked, as on the wall."""
+    url = copy_store(browser_store, tmp_path_factory.mktemp("kiosk") / "store.db")
     engine = make_engine(url)
     accounts.set_kiosk_profile(engine, True, by="admin-b")
     yield url, engine

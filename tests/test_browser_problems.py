@@ -6,7 +6,6 @@ raises a question from the execution page and sees only their own items."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from data import schema as s
 from data.db import make_engine
-from tests.browser import _context, _page, artifact, serving, sign_in
+from tests.browser import _context, _page, artifact, copy_store, serving, sign_in
 from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.browser
@@ -26,11 +25,7 @@ AS_OF = DEMO_AS_OF.isoformat()
 def loop_server(browser_store, tmp_path_factory):
     """`python app.py` over a copy of the browser store (the loop writes)."""
     path = tmp_path_factory.mktemp("loop-browser") / "store.db"
-    source = sqlite3.connect(browser_store[1].url.database)
-    with sqlite3.connect(path) as target:
-        source.backup(target)
-    source.close()
-    url = f"sqlite:///{path}"
+    url = copy_store(browser_store, path)
     with serving(url, path.parent / "server.log",
                  ATTACHMENT_DIR=str(path.parent / "files")) as base:
         engine = make_engine(url)

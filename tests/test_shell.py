@@ -183,17 +183,12 @@ def test_a_question_needs_a_title(server, engine):
 @pytest.fixture(scope="module")
 def own_server(browser_store, tmp_path_factory):
     """`python app.py` over a copy of the browser store (accounts `<role>-b`)."""
-    import sqlite3
-
-    from tests.browser import serving
+    from tests.browser import copy_store, serving
 
     path = tmp_path_factory.mktemp("shell-browser") / "store.db"
-    source = sqlite3.connect(browser_store[1].url.database)
-    with sqlite3.connect(path) as target:
-        source.backup(target)
-    source.close()
-    with serving(f"sqlite:///{path}", path.parent / "server.log") as base:
-        yield base, f"sqlite:///{path}"
+    url = copy_store(browser_store, path)
+    with serving(url, path.parent / "server.log") as base:
+        yield base, url
 
 
 def browser_page(chromium, base: str, role: str):
