@@ -162,3 +162,17 @@ def test_the_gate_lets_open_pages_see_the_store_is_away(server, engine, monkeypa
         res = _poll(client, state, headers)
         assert res.status_code == 200, res.get_data(as_text=True)
         assert res.get_json()["response"]["shell-status"]["data"]["ok"] is False
+
+
+def test_one_address_trying_many_accounts_is_refused(server, engine):
+    from data.accounts import IP_LIMIT
+
+    accounts.create_user(engine, "victim", "staff", PASSWORD)
+    client = server.test_client()
+    for i in range(IP_LIMIT):  # never LOCK_AFTER on one account: only the address adds up
+        assert sign_in(client, f"guess-{i}", "wrong-password").status_code == 401
+    res = sign_in(client, "victim")
+    assert res.status_code == 429 and "too many failed sign-ins" in res.get_data(as_text=True)
+    other = server.test_client()  # another address is not affected
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert sign_in(other, "victim").status_code == 302
