@@ -19,7 +19,7 @@ from flask import jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import shell
-from pages._shared import grid_data, shell_data  # noqa: F401  (registers their callbacks)
+from pages._shared import exports, grid_data, shell_data  # noqa: F401  (registers their callbacks)
 from service import cache, cli
 from service.api import api
 from service.auth import csrf, init_auth

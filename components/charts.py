@@ -17,10 +17,11 @@ from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import dcc
+from dash import dcc, html
 
 from components.format import in_unit, pct, pick_unit
 from components import levels
+from components.export import chart_menu
 from components.levels import LEVELS
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -77,9 +78,13 @@ def graph_config(filename: str) -> dict[str, Any]:
     }
 
 
-def graph(fig: go.Figure, id: Any, filename: str, className: str = "chart") -> dcc.Graph:
-    return dcc.Graph(id=id, figure=fig, config=graph_config(filename), className=className,
-                     style={"height": f"{fig.layout.height}px"} if fig.layout.height else None)
+def graph(fig: go.Figure, id: Any, filename: str, className: str = "chart") -> html.Div:
+    """The chart with its PNG / SVG export buttons (components.export)."""
+    return html.Div([
+        chart_menu(id, filename),
+        dcc.Graph(id=id, figure=fig, config=graph_config(filename), className=className,
+                  style={"height": f"{fig.layout.height}px"} if fig.layout.height else None),
+    ], className="chart-block")
 
 
 def short(name: str | None, limit: int = 16) -> str:

@@ -14,7 +14,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
-from components import drill, urlstate
+from components import drill, export, urlstate
 from components.format import wan
 from components import levels
 from data.hierarchy import Names
@@ -128,6 +128,7 @@ def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
                      dbc.Button([html.I(className="bi bi-search me-1", **{"aria-hidden": "true"}),
                                  "搜索"], id={"type": SEARCH_GO, "name": name},
                                 color="primary", className="grid-search-go"),
+                     export.table_menu(export.PAYMENTS, name),
                  ], className="grid-search")],
                 className="grid-head"),
             html.P(f"搜索“{search}”的结果；清空搜索框可显示全部。" if search else
@@ -251,6 +252,7 @@ def drill_list(name: str, columns: list[dict[str, Any]], rows: list[dict[str, An
     height = min(max_height, 56 + 46 * max(len(rows), 1) + 8)
     return html.Div([
         drill.nav(name),
+        export.table_menu(export.ROWS, name),
         dag.AgGrid(
             id=drill.rows_id(name),
             rowData=rows,

@@ -243,6 +243,7 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id="shell-status"),
             dcc.Store(id="shell-reload"),
+            dcc.Store(id="shell-present"),
             dcc.Interval(id="shell-poll", interval=poll_seconds() * 1000),
             dcc.Interval(id="shell-clock-tick", interval=1000),
             dcc.Interval(id="shell-rotate", interval=kiosk_seconds() * 1000, disabled=True),
@@ -288,8 +289,10 @@ def nav_links(search, ids):
 @callback(Output("shell", "className"), Output("shell-rotate", "disabled"),
           Input("url", "search"))
 def mode(search):
-    kiosk = is_kiosk(urlstate.parse(search))
-    return ("shell kiosk" if kiosk else "shell"), not kiosk
+    params = urlstate.parse(search)
+    kiosk = is_kiosk(params)
+    present = params.get("present") == "1"  # presentation mode (pages/_shared/exports.py)
+    return "shell" + (" kiosk" if kiosk else "") + (" present" if present else ""), not kiosk
 
 
 @callback(Output("url", "pathname"), Input("shell-rotate", "n_intervals"),

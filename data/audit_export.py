@@ -13,13 +13,11 @@ import io
 from datetime import datetime
 from typing import Any, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from data.audit import ACTIONS
+from data.export_xlsx import Column, inert, workbook
 
 HEADER = ("编号", "时间", "用户", "操作", "详情", "IP 地址")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = (10, 21, 18, 16, 60, 18)
 
 
 def table(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
@@ -27,13 +25,6 @@ def table(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
     return [[r["id"], r["at"].replace(microsecond=0), r["username"] or "",
              ACTIONS.get(r["action"], r["action"]), r["detail"] or "", r["ip"] or ""]
             for r in rows]
-
-
-def inert(value: Any) -> Any:
-    """A CSV cell Excel will not evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
@@ -47,21 +38,4 @@ def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
 
 
 def xlsx_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("使用留痕")
-    for width, col in zip((10, 21, 18, 16, 60, 18), "ABCDEF"):
-        sheet.column_dimensions[col].width = width
-    sheet.append(HEADER)
-    for line in table(rows):
-        cells = []
-        for value in line:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text, even when it starts with "="
-            elif isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-            cells.append(cell)
-        sheet.append(cells)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return workbook("使用留痕", [Column(h, w) for h, w in zip(HEADER, WIDTHS)], table(rows))

@@ -50,7 +50,7 @@ def selected(found: Sequence[Breach], params: dict[str, str]) -> list[Breach]:
 def href(state_params: dict[str, str], b: Breach) -> str:
     """The drill state that shows the breach, at the same date."""
     path, params = RULES[b.rule].link(b)
-    keep = {k: v for k, v in state_params.items() if k in ("year", "as_of", "kiosk", "lang")}
+    keep = {k: v for k, v in state_params.items() if k in ("year", "as_of", *urlstate.MODE_KEYS)}
     return urlstate.link(path, {**keep, **params})
 
 
