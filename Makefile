@@ -1,6 +1,6 @@
 # `make run`  installs, migrates, loads the demo into an empty store, serves on :8050
 # `make test` installs what the tests need and runs the whole suite
-# `make bench` measures import, query, page (callback) and rule-engine speed at demo scales
+# `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed at demo scales
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
@@ -44,6 +44,7 @@ bench: install-dev
 	$(PY) bench/query_speed.py
 	$(PY) bench/page_speed.py
 	$(PY) bench/rules_speed.py
+	$(PY) bench/brief_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

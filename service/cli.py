@@ -192,6 +192,33 @@ def audit_export(file: Path, since: date | None, until: date | None) -> None:
     click.echo(f"{total} entries → {file}")
 
 
+@click.command("brief")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--mof-div", "mof_div", default=None, help="region code (default: the top region)")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="the PDF file to write")
+def brief_cmd(month: str, mof_div: str | None, output: Path) -> None:
+    """Write the 月度分析专报 of MONTH for a region as a PDF."""
+    from data.audit import record
+    from data.brief import BriefError
+    from service.brief import make_brief
+    from service.pdf import PdfError
+
+    try:
+        figures, pdf = make_brief(month, mof_div, masked=False)
+    except BriefError as err:
+        click.echo(f"{err.parameter}: {err.message}", err=True)
+        sys.exit(1)
+    except PdfError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    output.write_bytes(pdf)
+    with db.get_engine().begin() as conn:
+        record(conn, None, "export", f"月度分析专报 {figures.region} {figures.month} → "
+                                     f"{output.name} (command line)")
+    click.echo(f"{figures.region} {figures.month} (数据截至 {figures.as_of.isoformat()}) → {output}")
+
+
 def register(app: Flask) -> None:
-    for command in (db_cli, import_cmd, demo_cmd, rules_cli, users_cli, audit_cli):
+    for command in (db_cli, import_cmd, demo_cmd, rules_cli, users_cli, audit_cli, brief_cmd):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""Downloads of a problem's files: its attachments and its 督办单 (PDF).
+"""Downloads of a problem's files: its attachments and its 督办单 (PDF); and
+the 月度分析专报 (PDF) of a month and region.
 
 The bytes live outside the web root (ATTACHMENT_DIR, default
 instance/attachments); these routes are the only way to them. Each needs a
@@ -8,6 +9,7 @@ a refusal as JSON or plain text with a Chinese / English message, and writes
 every download to the audit trail."""
 from __future__ import annotations
 
+import io
 import logging
 import os
 from pathlib import Path
@@ -93,3 +95,36 @@ def notice(problem_id: int):
         log.error("督办单 of problem %s: %s", problem_id, err.message)
         return _refusal(err.message, 503)
     return _download(row, path, f"problem #{problem_id} 督办单 {row['file_name']}")
+
+
+@files.get("/brief.pdf")
+def brief():
+    """The 月度分析专报 of ?month=YYYY-MM (default: the latest data date's)
+    and ?mof_div= (default: the top region), masked for a masked viewer.
+    Signed-in accounts only: each one costs a Chromium run."""
+    from data.brief import BriefError
+    from service.brief import file_name, make_brief
+    from service.pdf import PdfError
+
+    try:
+        viewer = auth.require("read")
+    except auth.Refused as err:
+        return _refusal(err.message, err.status)
+    if viewer.kiosk:
+        return _refusal("请先登录 / please sign in", 401)
+    latest = view.latest_date()
+    month = request.args.get("month") or (f"{latest:%Y-%m}" if latest else "")
+    try:
+        figures, pdf = make_brief(month, request.args.get("mof_div") or None, viewer.masked)
+    except BriefError as err:
+        return _refusal(f"{err.parameter}: {err.message}", 400)
+    except PdfError as err:
+        log.error("月度分析专报 %s: %s", month, err.message)
+        return _refusal(err.message, 503)
+    auth.audit("export", f"月度分析专报 {figures.region} {figures.month} "
+                         f"(数据截至 {figures.as_of.isoformat()})")
+    res = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                    download_name=file_name(figures), max_age=0)
+    res.headers["X-Content-Type-Options"] = "nosniff"
+    res.headers["Cache-Control"] = "private, no-store"
+    return res
