@@ -6,16 +6,19 @@ container. What the user area shows is set per request by
 pages/_shared/shell_data.py; the layout itself never reads the request.
 
 Kiosk mode (`?kiosk=1`): dark theme, no controls, rotation through
-`KIOSK_PAGES` (comma-separated paths, default every page in the navigation)
-every `KIOSK_SECONDS` (default 60), and a reload only when the data version
-changes or the database comes back — the status poll reads one row every
-`STATUS_POLL_SECONDS` (default 30) and never re-runs the page queries.
+`KIOSK_PAGES` (comma-separated paths, each optionally with a query string
+naming a drill state, e.g. `/wall,/execution?by=dept,/warnings?level=red`;
+default every page in the navigation) every `KIOSK_SECONDS` (default 60),
+and a reload only when the data version changes or the database comes
+back — the status poll reads one row every `STATUS_POLL_SECONDS` (default
+30) and never re-runs the page queries.
 """
 from __future__ import annotations
 
 import os
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
@@ -64,10 +67,26 @@ def nav_pages() -> list[dict[str, Any]]:
 
 
 def kiosk_pages() -> list[str]:
+    """The rotation: the entries of KIOSK_PAGES whose path is a page in the
+    navigation (an entry may carry a query string naming a drill state,
+    `/execution?by=dept`), else every page in the navigation."""
     known = [p["path"] for p in nav_pages()]
     wanted = [x.strip() for x in os.environ.get("KIOSK_PAGES", "").split(",") if x.strip()]
-    chosen = [p for p in wanted if p in known]
+    chosen = [x for x in wanted if urlsplit(x).path in known]
     return chosen or known
+
+
+def next_kiosk_url(entries: list[str], pathname: str | None, search: str | None) -> str:
+    """The entry after the one on screen (the entry of this path whose query
+    the URL holds, the most specific first), keeping the global filters and
+    modes (kiosk=1) of the URL on screen."""
+    here = urlstate.parse(search)
+    parsed = [(urlsplit(x).path, urlstate.parse(urlsplit(x).query)) for x in entries]
+    matching = [(len(params), i) for i, (path, params) in enumerate(parsed)
+                if path == pathname and params.items() <= here.items()]
+    i = max(matching)[1] if matching else -1
+    path, params = parsed[(i + 1) % len(parsed)]
+    return urlstate.link(path, {**urlstate.keep_global(here), **params})
 
 
 def is_kiosk(params: dict[str, str]) -> bool:
@@ -295,14 +314,13 @@ def mode(search):
     return "shell" + (" kiosk" if kiosk else "") + (" present" if present else ""), not kiosk
 
 
-@callback(Output("url", "pathname"), Input("shell-rotate", "n_intervals"),
-          State("url", "pathname"), prevent_initial_call=True)
-def rotate(_n, pathname):
+@callback(Output("url", "href"), Input("shell-rotate", "n_intervals"),
+          State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+def rotate(_n, pathname, search=None):
     pages = kiosk_pages()
     if len(pages) < 2:
         return dash.no_update
-    i = pages.index(pathname) if pathname in pages else -1
-    return pages[(i + 1) % len(pages)]
+    return next_kiosk_url(pages, pathname, search)
 
 
 @callback(Output("shell-stamp", "children"), Output("shell-banner", "children"),

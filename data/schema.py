@@ -290,6 +290,15 @@ natural_resource = Table(
     PrimaryKeyConstraint("mof_div_code", "period", "resource_type"),
 )
 
+# A region's boundary (GeoJSON Polygon or MultiPolygon, lon/lat), drawn by the
+# wall screen's map; checked by the importer (data/importer/geometry.py).
+region_boundary = Table(
+    "region_boundary",
+    metadata,
+    Column("mof_div_code", Code, _fk("mof_div.mof_div_code"), primary_key=True),
+    Column("geometry", Text, nullable=False),
+)
+
 # -- derived aggregates (maintained by the importer, same transaction) ----------
 
 agg_payment_month = Table(

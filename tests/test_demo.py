@@ -70,7 +70,8 @@ def test_no_dependence_on_hash_randomisation(tmp_path):
 
 def test_files_follow_the_contract(tiny):
     out, paths = tiny
-    assert sorted(p.name for p in paths) == sorted([f"{n}.csv" for n in HEADERS] + ["classification.csv"])
+    assert sorted(p.name for p in paths) == sorted([f"{n}.csv" for n in HEADERS]
+                                                   + ["classification.csv", "region_boundary.geojson"])
     for name, header in HEADERS.items():
         with open(out / f"{name}.csv", encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
@@ -128,7 +129,7 @@ def test_amounts_are_plausible_for_a_county(tmp_path):
     by_month = pay[pay.FISCAL_YEAR == str(D.year - 1)].groupby(
         pay.PAY_DATE.map(lambda d: d.month)).AMOUNT.sum()
     assert by_month.idxmax() == 12              # the December peak
-    assert len(paths) == len(HEADERS) + 1
+    assert len(paths) == len(HEADERS) + 2  # and the classification table and the boundaries
 
 
 @pytest.mark.parametrize("as_of", ["2026-01-02", "2026-03-15", "2026-06-30", "2025-12-31"])

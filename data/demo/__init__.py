@@ -1,6 +1,7 @@
 """The demo region: a fictional 示范县 (or, at `province` scale, 30 counties)
 with two fiscal years of every dataset of the data contract, written as the
-contract's CSV files and imported through the ordinary importer.
+contract's CSV files (and the regions' boundaries as GeoJSON) and imported
+through the ordinary importer.
 
     paths = write_demo_files(Path("demo"), scale="small")
     report = load_demo(engine, scale="tiny")
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from data.demo import catalog as cat
 from data.demo import finance, payments
+from data.demo.boundaries import FILE_NAME as BOUNDARY_FILE, write_boundaries
 from data.demo.assets import ASSET_HEADER, RESOURCE_HEADER, SOE_HEADER, asset_rows, resource_rows, soe_rows
 from data.demo.plan import (
     CountyPlan,
@@ -118,7 +120,8 @@ def plan_county(scale: Scale, seed: int, as_of: date, index: int, code: str,
 
 def write_demo_files(out_dir: Path, scale: str = "small", seed: int = 2025,
                      as_of: date = DEFAULT_AS_OF) -> list[Path]:
-    """Write one CSV per dataset (SPEC §1 format) into `out_dir`; returns the paths."""
+    """Write one CSV per dataset (SPEC §1 format) and the regions' boundaries
+    (region_boundary.geojson) into `out_dir`; returns the paths."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     sc = SCALES[scale]
@@ -130,6 +133,7 @@ def _write_files(out_dir: Path, sc: Scale, seed: int, as_of: date,
     out_dir.mkdir(parents=True, exist_ok=True)
     outs = {name: CsvOut(out_dir, name, header) for name, header in HEADERS.items()}
     county_pop: list[tuple[str, str, int]] = []
+    regions: list[tuple[str, str, list[tuple[str, str]]]] = []
     # The province and the city report for themselves as a whole: their own
     # rows hold the sums of their counties' (SPEC §2 reads a region's own row).
     limits: Counter = Counter()
@@ -138,6 +142,7 @@ def _write_files(out_dir: Path, sc: Scale, seed: int, as_of: date,
         cp, extra = plan_county(sc, seed, as_of, index, code, name)
         _write_county(outs, cp, extra, seed)
         county_pop.append((code, name, sum(p for _c, _n, p in cp.townships)))
+        regions.append((code, name, [(c, n) for c, n, _p in cp.townships]))
         for y, kind, limit in extra["debt"]["limits"]:
             limits[(y, kind)] += limit
         for y, *figures in extra["debt"]["capacity"]:
@@ -151,7 +156,8 @@ def _write_files(out_dir: Path, sc: Scale, seed: int, as_of: date,
     _prepend_regions(out_dir / "mof_div.csv", county_pop)
     shutil.copyfile(Path(__file__).resolve().parent.parent / "classification.csv",
                     out_dir / "classification.csv")
-    return sorted(paths + [out_dir / "classification.csv"])
+    boundary = write_boundaries(out_dir / BOUNDARY_FILE, seed, cat.PROVINCE, cat.CITY, regions)
+    return sorted(paths + [out_dir / "classification.csv", boundary])
 
 
 def _prepend_regions(path: Path, county_pop) -> None:

@@ -24,8 +24,8 @@ RESOURCE_TYPE = ("土地", "矿产", "森林", "草原", "湿地", "水", "海�
 SCHEME = ("EXP_FUNC", "DEP_ECO", "GOV_ECO", "REVENUE")
 
 # Value kinds, parsed by data.importer.values.
-CODE, TEXT, YEAR, INT, MONEY, DECIMAL, DATE, PERIOD, BOOL = (
-    "code", "text", "year", "int", "money", "decimal", "date", "period", "bool")
+CODE, TEXT, YEAR, INT, MONEY, DECIMAL, DATE, PERIOD, BOOL, GEOMETRY = (
+    "code", "text", "year", "int", "money", "decimal", "date", "period", "bool", "geometry")
 
 
 @dataclass(frozen=True)
@@ -229,6 +229,11 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         Field("QUANTITY", DECIMAL, "数量", scale=4, max_value=Decimal(10) ** 15),
         Field("UNIT", TEXT, "单位"),
     ), key=("MOF_DIV_CODE", "PERIOD", "RESOURCE_TYPE"), replace_scope=("PERIOD", "MOF_DIV_CODE")),
+    # A GeoJSON FeatureCollection (data/importer/geometry.py), one feature per region.
+    Dataset("region_boundary", schema.region_boundary, (
+        _DIV,
+        Field("GEOMETRY", GEOMETRY, "区划边界"),
+    ), key=("MOF_DIV_CODE",)),
 )}
 
 # Applied in this order whatever order the files are named in: every dataset
@@ -237,6 +242,7 @@ ORDER = (
     "mof_div", "classification", "agency", "project", "bond", "quota", "payment",
     "revenue", "revenue_budget", "direct_fund", "debt_limit", "bond_project",
     "debt_service", "fiscal_capacity", "soe_financial", "admin_asset", "natural_resource",
+    "region_boundary",
 )
 assert set(ORDER) == set(DATASETS)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from data.importer import geometry
 from data.importer.datasets import DATASETS, dataset_for_name
 
 _BLOCK = 1 << 20
@@ -37,11 +38,14 @@ class Source:
     sheet: str | None = None  # workbooks
     encoding: str | None = None  # CSV
     delimiter: str = ","
+    geojson: bool = False     # a FeatureCollection (region_boundary)
     warnings: list[tuple[str, str, str | None]] = field(default_factory=list)  # zh, en, value
 
     def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
         if self.sheet is not None:
             return _sheet_rows(self.path, self.sheet)
+        if self.geojson:
+            return _feature_rows(self.path)
         return _csv_rows(self.path, self.encoding, self.delimiter)
 
 
@@ -96,6 +100,12 @@ def open_sources(path: Path, dataset: str | None) -> list[Source]:
     name = dataset or dataset_for_name(path.name)
     if name is None:
         raise _unknown_dataset(path.name)
+    if suffix in geometry.SUFFIXES:
+        if name != geometry.DATASET:
+            raise FileProblem(f"GeoJSON 文件只能用于 {geometry.DATASET} 数据集",
+                              f"a GeoJSON file can only be the {geometry.DATASET} dataset",
+                              value=name)
+        return [Source(path, path.name, name, sha256, geojson=True)]
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -128,6 +138,13 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                           line=_first_undecodable_line(path, encoding))
     except csv.Error as err:
         raise FileProblem("CSV 格式错误", f"malformed CSV ({err})", line=line + 1)
+
+
+def _feature_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    try:
+        yield from geometry.feature_rows(path)
+    except geometry.NotGeoJSON as err:
+        raise FileProblem(err.zh, err.en, line=err.line, value=err.value)
 
 
 def _first_undecodable_line(path: Path, encoding: str) -> int:

@@ -249,6 +249,10 @@ def make_parser(ds: d.Dataset, f: d.Field) -> Callable[[object], object]:
         return parse_period
     if f.kind == d.BOOL:
         return parse_bool
+    if f.kind == d.GEOMETRY:
+        from data.importer.geometry import parse_geometry  # it builds on this module's Bad
+
+        return parse_geometry
     base = parse_code if f.kind == d.CODE else _text
     max_len = ds.max_length(f)
     choices = frozenset(f.choices) if f.choices else None

@@ -15,6 +15,7 @@ from data.query.assets import (ASSET_CLASSES, INDUSTRY_TYPES, AssetRow, Enterpri
                                SoeSum, SoeTotals, admin_by_agency, admin_by_class, admin_by_region,
                                agency_assets, enterprise_history, enterprises, natural_resources,
                                soe_by_industry, soe_totals, soe_trend)
+from data.query.boundaries import MapRegions, boundaries, map_regions
 from data.query.debt import (DEBT_TYPES, Bond, BondProject, Burden, DebtPosition, Maturity,
                              RegionDebt, Repayment, bond_projects, bond_schedule, bond_spending,
                              bonds, debt_by_region, debt_position, interest_burden, maturities,
@@ -40,6 +41,7 @@ __all__ = [
     "natural_resources", "payment_funds", "recipients", "region_rows", "repayments_due",
     "repayments_in_month", "repayments_overdue", "soe_by_industry", "soe_trend",
     "BY_DIMENSIONS", "DEBT_TYPES", "FRESHNESS_SOURCES", "MEMBER_DIMENSIONS", "PAYMENT_SORT_KEYS",
+    "MapRegions", "boundaries", "map_regions",
     "BudgetRow", "DebtPosition", "DirectFunds", "ExecRow", "Freshness",
     "Member", "MonthRow", "Page", "QueryError", "RevRow", "Scope", "SoeTotals", "budgets",
     "debt_position", "direct_funds", "execution", "execution_total", "fiscal_years", "freshness",

@@ -1,0 +1,1 @@
+"""The wall screen's sections (pages/wall.py): the map, the trend, the ticker."""
