@@ -78,4 +78,15 @@ def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     return scaffold.View(
         title=["监督大脑 · ", region],
         caption=f"{fmt.as_of_note(f.as_of)} · 序时进度 {fmt.pct(time_progress(f.as_of))}",
+        toolbar=[] if state.kiosk else [brief_link(f)],
         body=[html.Div(tiles(f, state.params), className="kpi-grid", id="overview-tiles")])
+
+
+def brief_link(f: Scope) -> html.A:
+    """The month's 月度分析专报 (PDF) of the selected region: a plain link, so
+    the browser fetches the file (service/files.py)."""
+    query = {"month": f"{f.as_of:%Y-%m}", **({"mof_div": f.mof_div} if f.mof_div else {})}
+    return html.A([html.I(className="bi bi-file-earmark-pdf me-1", **{"aria-hidden": "true"}),
+                   f"下载{f.as_of.year}年{f.as_of.month}月分析专报（PDF）"],
+                  href=urlstate.link("/files/brief.pdf", query), id="overview-brief",
+                  className="btn btn-outline-secondary btn-sm no-print")

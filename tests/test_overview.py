@@ -166,6 +166,16 @@ def test_overview_layout_shows_the_measures(app_on):
     assert "2/4" in _texts(fresh)
 
 
+def test_overview_offers_the_months_brief_except_on_the_wall(app_on):
+    import sys
+
+    page = sys.modules["pages.overview"]
+    link = _find(page.layout(as_of=D.isoformat(), mof_div=C), "overview-brief")
+    assert link.href == f"/files/brief.pdf?mof_div={C}&month=2025-09"
+    assert "2025年9月分析专报" in " ".join(_texts(link))
+    assert _find(page.layout(as_of=D.isoformat(), kiosk="1"), "overview-brief") is None
+
+
 def test_overview_layout_expenditure_matches_query_layer(app_on):
     import sys
 
