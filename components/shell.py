@@ -12,6 +12,11 @@ default every page in the navigation) every `KIOSK_SECONDS` (default 60),
 and a reload only when the data version changes or the database comes
 back — the status poll reads one row every `STATUS_POLL_SECONDS` (default
 30) and never re-runs the page queries.
+
+Open-day mode (`?open=1`, for deputies and the open-day touch screen): the
+navigation shrinks to `OPEN_NAV`, the brand leads to the open-day home, the
+filters stay folded until 筛选 is pressed, and every control is a touch
+target of at least 44 px (assets/openday.css); 提问 / 反映问题 stays.
 """
 from __future__ import annotations
 
@@ -93,6 +98,22 @@ def is_kiosk(params: dict[str, str]) -> bool:
     return params.get("kiosk") == "1"
 
 
+OPEN_HOME = "/open"  # pages/openday.py
+# The open-day navigation: the home, the overview and the pages a deputy
+# follows, and the glossary.
+OPEN_NAV = (OPEN_HOME, "/", "/execution", "/warnings", "/problems", "/glossary")
+
+
+def is_open_day(params: dict[str, str]) -> bool:
+    return params.get("open") == "1"
+
+
+def _nav_class(path: str) -> str | None:
+    """`open-day` marks what open-day mode keeps; `open-only` what only it shows."""
+    return " ".join(c for c, on in (("open-day", path in OPEN_NAV), ("open-only", path == OPEN_HOME))
+                    if on) or None
+
+
 # -- index page: local stylesheets in a fixed order, theme chosen before paint --
 
 _INDEX = """<!DOCTYPE html>
@@ -165,7 +186,7 @@ def _nav() -> dbc.Nav:
             [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}) if icon else None,
              page["name"]],
             id={"type": "shell-nav", "path": page["path"]},
-            href=page["path"], active="exact")))
+            href=page["path"], active="exact"), className=_nav_class(page["path"])))
     return dbc.Nav(items, className="shell-nav", navbar=True)
 
 
@@ -273,6 +294,9 @@ def layout() -> html.Div:
                             html.Span(APP_SUBTITLE, className="shell-subtitle")],
                            id="shell-brand", href="/", className="shell-brand"),
                     html.Nav(_nav(), className="shell-navwrap", **{"aria-label": "页面导航"}),
+                    html.Button([_icon("bi-funnel"), "筛选"], id="shell-filter-toggle",
+                                type="button", className="btn btn-outline-light shell-user-button",
+                                **{"aria-controls": "shell-filters", "aria-expanded": "false"}),
                     html.Div([html.Div(id="shell-clock", className="shell-clock"),
                               html.Div(id="shell-stamp", className="shell-stamp")],
                              className="shell-time"),
@@ -302,7 +326,8 @@ def filter_values(params: dict[str, str], state: dict | None):
 def nav_links(search, ids):
     """Navigation keeps the global filters and modes."""
     keep = urlstate.keep_global(urlstate.parse(search))
-    return [urlstate.link(i["path"], keep) for i in ids], urlstate.link("/", keep)
+    home = OPEN_HOME if is_open_day(keep) else "/"
+    return [urlstate.link(i["path"], keep) for i in ids], urlstate.link(home, keep)
 
 
 @callback(Output("shell", "className"), Output("shell-rotate", "disabled"),
@@ -311,7 +336,8 @@ def mode(search):
     params = urlstate.parse(search)
     kiosk = is_kiosk(params)
     present = params.get("present") == "1"  # presentation mode (pages/_shared/exports.py)
-    return "shell" + (" kiosk" if kiosk else "") + (" present" if present else ""), not kiosk
+    return ("shell" + (" kiosk" if kiosk else "") + (" present" if present else "")
+            + (" open" if is_open_day(params) else "")), not kiosk
 
 
 @callback(Output("url", "href"), Input("shell-rotate", "n_intervals"),
@@ -386,6 +412,22 @@ clientside_callback(
     """,
     Output("shell-csrf", "value"),
     Input("url", "pathname"),
+)
+
+# Open-day mode: the filters unfold on 筛选 and fold again on the next press
+# or a new page.
+clientside_callback(
+    """
+    function (_n, _path) {
+        const ctx = window.dash_clientside.callback_context;
+        const el = document.getElementById("shell-filters");
+        const shown = ctx.triggered_id === "shell-filter-toggle"
+            && !(el && el.classList.contains("shown"));
+        return [shown ? "shell-filters shown" : "shell-filters", shown ? "true" : "false"];
+    }
+    """,
+    Output("shell-filters", "className"), Output("shell-filter-toggle", "aria-expanded"),
+    Input("shell-filter-toggle", "n_clicks"), Input("url", "pathname"),
 )
 
 # The question form opens with no earlier answer in it, and closes on 关闭 or

@@ -2,7 +2,7 @@
 bookmarked and reached again with the browser's back button.
 
 Global filters (all pages): year, as_of (YYYY-MM-DD), mof_div, fund_type.
-Mode flags: kiosk=1, present=1 (presentation mode), lang=en. Pages add their own drill keys (e.g. dept, func).
+Mode flags: kiosk=1, present=1 (presentation mode), open=1 (open day), lang=en. Pages add their own drill keys (e.g. dept, func).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from data.query.scope import Scope
 
 GLOBAL_KEYS = ("year", "as_of", "mof_div", "fund_type")
-MODE_KEYS = ("kiosk", "present", "lang")
+MODE_KEYS = ("kiosk", "present", "open", "lang")
 
 
 def parse(search: str | None) -> dict[str, str]:

@@ -1,0 +1,110 @@
+"""The open-day home's cards: one headline figure each, large, with its
+level (icon and word, from the rule engine), a line or two of context, the
+"这是什么？" explanation from the glossary and a big button to the page
+behind it. The problem loop's card is filled by its own callback on every
+request, as on the overview (problems change without an import)."""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import dash
+from dash import Input, Output, callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from components import explain, levels, urlstate
+from components import format as fmt
+from components.shell import PROBLEMS_PATH
+from data.glossary import TERMS
+from data.query.problems import Summary
+from service import auth, view
+
+log = logging.getLogger(__name__)
+
+GLOSSARY_PATH = "/glossary"
+WARNINGS_PATH = "/warnings"
+PROBLEMS_SLOT = "openday-problems"
+PROBLEMS_QUERY = "openday-problems-query"
+
+
+def glossary_href(term: str, params: dict[str, str]) -> str:
+    return urlstate.link(GLOSSARY_PATH, urlstate.keep_global(params)) + f"#{term}"
+
+
+def button(text: str, href: str, icon: str, button_id: str | None = None) -> dcc.Link:
+    """A big touch button (≥ 44 px) to another page."""
+    return dcc.Link([html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), text],
+                    href=href, className="btn btn-primary openday-button",
+                    **({"id": button_id} if button_id else {}))
+
+
+def card(title: str, figure: str, unit: str = "", *, term: str, params: dict[str, str],
+         level: str | None = None, level_title: str | None = None, sub: list | None = None,
+         href: str | None = None, link_text: str = "查看详情", card_id: str) -> html.Section:
+    """`level` None shows no badge (no rule judges the figure)."""
+    t = TERMS[term]
+    lines = view.rule_note(t.rule) if t.rule else None
+    head = [html.H2(title, className="openday-card-title")]
+    if level is not None:
+        head.append(levels.badge(level, title=level_title))
+    return html.Section(
+        [html.Div(head, className="openday-card-head"),
+         html.Div([html.Span(figure, className="openday-figure-value"),
+                   html.Span(unit, className="openday-unit") if unit else None],
+                  className="openday-figure"),
+         html.Div(sub, className="openday-sub") if sub else None,
+         explain.folded(t, lines, glossary_href(term, params), panel_id=f"{card_id}-explain"),
+         button(link_text, href, "bi-chevron-right") if href else None],
+        className="openday-card", id=card_id, **({"data-level": level} if level else {}))
+
+
+def warnings_card(found, params: dict[str, str]) -> html.Section:
+    """The open breaches of the selection by level, each level a button into 预警中心."""
+    counts = Counter(b.level for b in found)
+    keep = urlstate.keep_global(params)
+    by_level = [dcc.Link([levels.badge(lv), f" {counts[lv]} 项"],
+                         href=urlstate.link(WARNINGS_PATH, {**keep, "level": lv}),
+                         className="btn btn-outline-secondary openday-level",
+                         id=f"openday-level-{lv}")
+                for lv in ("red", "orange", "yellow")]
+    return card("当前预警", str(len(found)), "项", term="warning-level", params=params,
+                level=levels.worst(*counts) or "green",
+                sub=[html.Div(by_level, className="openday-levels")],
+                href=urlstate.link(WARNINGS_PATH, keep), link_text="进入预警中心",
+                card_id="openday-warnings")
+
+
+# -- the problem loop: fresh on every request ----------------------------------------------
+
+def problems_slot(params: dict[str, str], mof_div: str | None) -> list:
+    return [dcc.Store(id=PROBLEMS_QUERY, data={"mof_div": mof_div,
+                                               "params": urlstate.keep_global(params)}),
+            html.Div(id=PROBLEMS_SLOT, className="openday-slot")]
+
+
+def problems_card(s: Summary, own_only: bool, params: dict[str, str], href: str | None):
+    sub = [html.Div(["已销号 ", html.Strong(str(s.closed)), " · 整改率 ",
+                     html.Strong(fmt.pct(s.rectification_rate))]),
+           html.Div(["未销号 ", html.Strong(str(s.open)), " · 逾期未整改 ",
+                     html.Strong(str(s.overdue))])]
+    if own_only:
+        sub.append(html.Div("仅统计您提出的问题", id="openday-problems-own"))
+    return card("问题闭环", str(s.found), "个问题", term="problem-loop", params=params, sub=sub,
+                href=href, link_text="进入问题闭环", card_id="openday-problem-card")
+
+
+@callback(Output(PROBLEMS_SLOT, "children"), Input(PROBLEMS_QUERY, "data"))
+def problem_card(query: dict | None):
+    """The card for the viewer of this request: a deputy's own problems."""
+    viewer = auth.current_viewer()
+    if not query or viewer is None:
+        return no_update
+    try:
+        summary = view.problem_summary(viewer, query.get("mof_div"))
+    except SQLAlchemyError:
+        log.warning("open-day problem card: database unavailable")
+        return no_update
+    params = query.get("params") or {}
+    registered = any(p["path"] == PROBLEMS_PATH for p in dash.page_registry.values())
+    href = urlstate.link(PROBLEMS_PATH, params) if registered and not viewer.kiosk else None
+    return problems_card(summary, view.own_problems_only(viewer), params, href)
