@@ -96,7 +96,15 @@ def kiosk_store(browser_store, tmp_path_factory):
 @contextlib.contextmanager
 def serving(url: str, log_path: Path, **env: str):
     """`python app.py` on a free port over the store at `url`; yields its base URL."""
-    port = free_port()
+    with serving_process(url, log_path, **env) as (base, _proc):
+        yield base
+
+
+@contextlib.contextmanager
+def serving_process(url: str, log_path: Path, port: int | None = None, **env: str):
+    """As `serving`, on `port` if given (a restart on the same address);
+    yields (base URL, the server's process)."""
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "PORT": str(port),
            "SECRET_KEY": "browser-tests-only", **env}
     log = log_path.open("w")
@@ -117,7 +125,7 @@ def serving(url: str, log_path: Path, **env: str):
             raise RuntimeError(f"the app did not start; see {log_path}")
         time.sleep(0.3)
     try:
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:
