@@ -5,21 +5,15 @@ behind it. The problem loop's card is filled by its own callback on every
 request, as on the overview (problems change without an import)."""
 from __future__ import annotations
 
-import logging
 from collections import Counter
 
-import dash
 from dash import Input, Output, callback, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
 
 from components import explain, levels, urlstate
-from components import format as fmt
-from components.shell import PROBLEMS_PATH
 from data.glossary import TERMS
 from data.query.problems import Summary
-from service import auth, view
-
-log = logging.getLogger(__name__)
+from pages._overview.tiles import problem_counts, problem_lines
+from service import view
 
 GLOSSARY_PATH = "/glossary"
 WARNINGS_PATH = "/warnings"
@@ -83,12 +77,7 @@ def problems_slot(params: dict[str, str], mof_div: str | None) -> list:
 
 
 def problems_card(s: Summary, own_only: bool, params: dict[str, str], href: str | None):
-    sub = [html.Div(["已销号 ", html.Strong(str(s.closed)), " · 整改率 ",
-                     html.Strong(fmt.pct(s.rectification_rate))]),
-           html.Div(["未销号 ", html.Strong(str(s.open)), " · 逾期未整改 ",
-                     html.Strong(str(s.overdue))])]
-    if own_only:
-        sub.append(html.Div("仅统计您提出的问题", id="openday-problems-own"))
+    sub = problem_lines(s, own_only, "openday-problems-own")
     return card("问题闭环", str(s.found), "个问题", term="problem-loop", params=params, sub=sub,
                 href=href, link_text="进入问题闭环", card_id="openday-problem-card")
 
@@ -96,15 +85,8 @@ def problems_card(s: Summary, own_only: bool, params: dict[str, str], href: str 
 @callback(Output(PROBLEMS_SLOT, "children"), Input(PROBLEMS_QUERY, "data"))
 def problem_card(query: dict | None):
     """The card for the viewer of this request: a deputy's own problems."""
-    viewer = auth.current_viewer()
-    if not query or viewer is None:
+    counts = problem_counts(query)
+    if counts is None:
         return no_update
-    try:
-        summary = view.problem_summary(viewer, query.get("mof_div"))
-    except SQLAlchemyError:
-        log.warning("open-day problem card: database unavailable")
-        return no_update
-    params = query.get("params") or {}
-    registered = any(p["path"] == PROBLEMS_PATH for p in dash.page_registry.values())
-    href = urlstate.link(PROBLEMS_PATH, params) if registered and not viewer.kiosk else None
-    return problems_card(summary, view.own_problems_only(viewer), params, href)
+    summary, own_only, href = counts
+    return problems_card(summary, own_only, query.get("params") or {}, href)

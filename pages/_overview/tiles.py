@@ -200,14 +200,39 @@ def problems_slot(params: dict[str, str], mof_div: str | None) -> list:
             html.Div(id=PROBLEMS_SLOT, className="kpi-slot")]
 
 
+def problem_lines(s: Summary, own_only: bool, own_id: str) -> list:
+    """Closed, rectification rate, open and overdue under the found count."""
+    lines = [html.Div(["已销号 ", html.Strong(str(s.closed)), " · 整改率 ",
+                       html.Strong(fmt.pct(s.rectification_rate))]),
+             html.Div(["未销号 ", html.Strong(str(s.open)), " · 逾期未整改 ",
+                       html.Strong(str(s.overdue))])]
+    if own_only:
+        lines.append(html.Div("仅统计您提出的问题", className="kpi-note", id=own_id))
+    return lines
+
+
+def problem_counts(query: dict | None) -> tuple[Summary, bool, str | None] | None:
+    """For the viewer of this request: the problem loop's counts over the
+    query's region (a deputy's own problems only), whether they are only
+    theirs, and the link into the loop (none for the kiosk profile); None
+    when there is nothing to show or the store is away."""
+    viewer = auth.current_viewer()
+    if not query or viewer is None:
+        return None
+    try:
+        summary = view.problem_summary(viewer, query.get("mof_div"))
+    except SQLAlchemyError:
+        log.warning("problem counts: database unavailable")
+        return None
+    registered = any(p["path"] == PROBLEMS_PATH for p in dash.page_registry.values())
+    href = (urlstate.link(PROBLEMS_PATH, query.get("params") or {})
+            if registered and not viewer.kiosk else None)
+    return summary, view.own_problems_only(viewer), href
+
+
 def problem_loop(s: Summary, own_only: bool, href: str | None):
     """Found, closed, rectification rate and overdue (SPEC §3.3 summary)."""
-    sub = [html.Div(["已销号 ", html.Strong(str(s.closed)), " · 整改率 ",
-                     html.Strong(fmt.pct(s.rectification_rate))]),
-           html.Div(["未销号 ", html.Strong(str(s.open)), " · 逾期未整改 ",
-                     html.Strong(str(s.overdue))])]
-    if own_only:
-        sub.append(html.Div("仅统计您提出的问题", className="kpi-note", id="kpi-problems-own"))
+    sub = problem_lines(s, own_only, "kpi-problems-own")
     return kpi_tile(
         "问题闭环", str(s.found), "个问题", show_level=False, sub=sub,
         explain="发现的问题（不含已核销）从交办、整改、反馈到销号的进展；整改率 = 已销号 ÷ 已交办，"
@@ -218,15 +243,5 @@ def problem_loop(s: Summary, own_only: bool, href: str | None):
 @callback(Output(PROBLEMS_SLOT, "children"), Input(PROBLEMS_QUERY, "data"))
 def problem_tile(query: dict | None):
     """The tile for the viewer of this request: a deputy's own problems."""
-    viewer = auth.current_viewer()
-    if not query or viewer is None:
-        return no_update
-    try:
-        summary = view.problem_summary(viewer, query.get("mof_div"))
-    except SQLAlchemyError:
-        log.warning("problem tile: database unavailable")
-        return no_update
-    registered = any(p["path"] == PROBLEMS_PATH for p in dash.page_registry.values())
-    href = (urlstate.link(PROBLEMS_PATH, query.get("params") or {})
-            if registered and not viewer.kiosk else None)
-    return problem_loop(summary, view.own_problems_only(viewer), href)
+    counts = problem_counts(query)
+    return no_update if counts is None else problem_loop(*counts)
