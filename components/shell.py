@@ -11,7 +11,10 @@ naming a drill state, e.g. `/wall,/execution?by=dept,/warnings?level=red`;
 default every page in the navigation) every `KIOSK_SECONDS` (default 60),
 and a reload only when the data version changes or the database comes
 back — the status poll reads one row every `STATUS_POLL_SECONDS` (default
-30) and never re-runs the page queries.
+30) and never re-runs the page queries — and once every `KIOSK_RELOAD_HOURS`
+(default 24) while the server answers, so weeks on the wall start from a
+fresh page each day (the browser's heap creeps up with rotations; see
+docs/wall.md).
 
 Open-day mode (`?open=1`, for deputies and the open-day touch screen): the
 navigation shrinks to `OPEN_NAV`, the brand leads to the open-day home, the
@@ -62,6 +65,13 @@ def kiosk_seconds() -> int:
 
 def poll_seconds() -> int:
     return _seconds("STATUS_POLL_SECONDS", 30, 1)
+
+
+def kiosk_reload_hours() -> float:
+    try:
+        return max(0.001, float(os.environ.get("KIOSK_RELOAD_HOURS", 24)))
+    except ValueError:
+        return 24.0
 
 
 def nav_pages() -> list[dict[str, Any]]:
@@ -283,6 +293,7 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id="shell-status"),
             dcc.Store(id="shell-reload"),
+            dcc.Store(id="shell-reload-hours", data=kiosk_reload_hours()),
             dcc.Store(id="shell-present"),
             dcc.Interval(id="shell-poll", interval=poll_seconds() * 1000),
             dcc.Interval(id="shell-clock-tick", interval=1000),
@@ -377,11 +388,12 @@ clientside_callback(
     Input("shell-clock-tick", "n_intervals"),
 )
 
-# Kiosk: reload when the data version moves or the database comes back; the
-# theme follows the kiosk flag when the URL changes inside the app.
+# Kiosk: reload when the data version moves, the database comes back, or the
+# page has been up for the reload hours (checked at each poll); the theme
+# follows the kiosk flag when the URL changes inside the app.
 clientside_callback(
     """
-    function (state, search) {
+    function (state, search, _polls, hours) {
         const kiosk = new URLSearchParams(search || "").get("kiosk") === "1";
         const link = document.getElementById("theme-css");
         if (link) {
@@ -394,12 +406,20 @@ clientside_callback(
         if (state) { window.__shellStatus = state; }
         if (kiosk && prev && state && (state.version !== prev.version || (state.ok && !prev.ok))) {
             window.location.reload();
+        } else if (kiosk && hours && performance.now() > hours * 3600 * 1000
+                   && !window.__reloading && !document.getElementById("shell-offline")) {
+            // only onto a server that answers: a failed reload would leave the wall blank
+            window.__reloading = true;
+            fetch("/api/v1/health", {cache: "no-store"}).then(
+                (res) => { if (res.ok) { window.location.reload(); } else { window.__reloading = false; } },
+                () => { window.__reloading = false; });
         }
         return window.dash_clientside.no_update;
     }
     """,
     Output("shell-reload", "data"),
-    Input("shell-status", "data"), Input("url", "search"),
+    Input("shell-status", "data"), Input("url", "search"), Input("shell-poll", "n_intervals"),
+    State("shell-reload-hours", "data"),
 )
 
 # The sign-out form's CSRF field, from the cookie every response refreshes.

@@ -129,3 +129,27 @@ def test_kiosk_reloads_when_the_data_changes(kiosk_store, chromium, tmp_path):
         pg.wait_for_selector("#kpi-freshness", timeout=30_000)
         assert pg.url == f"{base}/?kiosk=1"
         context.close()
+
+
+def test_kiosk_starts_afresh_after_its_reload_hours(kiosk_store, chromium, tmp_path):
+    """Weeks on the wall: after KIOSK_RELOAD_HOURS (here 7.2 s) the page
+    loads itself again, but never while the server is away."""
+    url, _engine = kiosk_store
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    pg = context.new_page()
+    with serving(url, tmp_path / "fresh.log", STATUS_POLL_SECONDS="1",
+                 KIOSK_RELOAD_HOURS="0.002") as base:
+        pg.goto(f"{base}/?kiosk=1")
+        pg.wait_for_selector("#kpi-freshness", timeout=30_000)
+        pg.evaluate("window.__sameDocument = true")
+        pg.wait_for_timeout(3000)  # well before the reload hours
+        assert pg.evaluate("window.__sameDocument === true")
+        pg.wait_for_function("window.__sameDocument === undefined", timeout=20_000)
+        pg.wait_for_selector("#kpi-freshness", timeout=30_000)
+        assert pg.url == f"{base}/?kiosk=1"
+        pg.wait_for_timeout(2000)
+        pg.evaluate("window.__sameDocument = true")
+    pg.wait_for_timeout(10_000)  # past the reload hours again, the server gone
+    assert pg.evaluate("window.__sameDocument === true")
+    assert pg.locator("#kpi-freshness").is_visible()
+    context.close()
