@@ -67,7 +67,7 @@ def grid_request(grid_id: dict, state_id, query: dict, matched: bool) -> dict:
 
 def walk(engine, as_of):
     """(label, request body) along the presenter's path."""
-    from components import drill, grid
+    from components import grid
     from data import query as q
     from pages._warnings import breaches
 
