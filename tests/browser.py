@@ -10,6 +10,7 @@ conftest.py loads this module as a plugin, so any test can ask for them:
 
 The store holds an account `<role>-b` for each role (password PASSWORD);
 `page_as("deputy")` gives a page signed in as one, `page_as(None)` none.
+Every page records the console errors and uncaught exceptions in `page.errors`.
 """
 from __future__ import annotations
 
@@ -197,9 +198,18 @@ def page(page_as):
     return page_as("staff")
 
 
-def _context(chromium, storage_state):
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN",
-                                   storage_state=storage_state)
+def signed_page(chromium, base: str, name: str, **context_options):
+    """A fresh page of its own context, signed in through the form as `name`
+    (for tests with a server of their own; `page_as` serves the shared one)."""
+    pg = _page(_context(chromium, None, **context_options))
+    sign_in(pg, base, name)
+    return pg
+
+
+def _context(chromium, storage_state, viewport=(1920, 1080), **options):
+    width, height = viewport
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                   storage_state=storage_state, **options)
     # The network is closed: anything not on this machine fails, as on the wall display.
     context.route(lambda url: urlparse(url).hostname not in LOCAL_HOSTS,
                   lambda route: route.abort())
@@ -208,8 +218,10 @@ def _context(chromium, storage_state):
 
 def _page(context):
     pg = context.new_page()
-    pg.requested = []
+    pg.requested, pg.errors = [], []
     pg.on("request", lambda req: pg.requested.append(req.url))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.off_host = lambda: [u for u in pg.requested
                            if urlparse(u).scheme in ("http", "https", "ws", "wss")
                            and urlparse(u).hostname not in LOCAL_HOSTS]

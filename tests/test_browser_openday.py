@@ -38,19 +38,9 @@ def own_server(browser_store, tmp_path_factory):
 
 
 def deputy_page(chromium, base: str, size: tuple[int, int]):
-    from tests.browser import LOCAL_HOSTS, sign_in
+    from tests.browser import signed_page
 
-    width, height = size
-    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                   has_touch=True)
-    context.route(lambda url: urlsplit(url).hostname not in LOCAL_HOSTS,
-                  lambda route: route.abort())
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    sign_in(pg, base, "deputy-b")
-    return pg
+    return signed_page(chromium, base, "deputy-b", viewport=size, has_touch=True)
 
 
 def no_horizontal_scroll(pg) -> bool:

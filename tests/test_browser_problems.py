@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from data import schema as s
 from data.db import make_engine
-from tests.browser import _context, _page, artifact, copy_store, serving, sign_in
+from tests.browser import artifact, copy_store, serving, signed_page
 from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.browser
@@ -34,9 +34,7 @@ def loop_server(browser_store, tmp_path_factory):
 
 
 def fresh_page(chromium, base: str, role: str):
-    pg = _page(_context(chromium, None))
-    sign_in(pg, base, f"{role}-b")
-    return pg
+    return signed_page(chromium, base, f"{role}-b")
 
 
 def tile(pg, key: str) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 from data import accounts
 from data.db import make_engine
-from tests.browser import _context, _page, copy_store, serving, settle, sign_in
+from tests.browser import copy_store, serving, settle, signed_page
 from tests.conftest import DEMO_AS_OF
 from tests.sessions import PASSWORD
 
@@ -21,8 +21,7 @@ def test_an_ended_session_returns_to_sign_in_and_back(chromium, browser_store, t
     engine = make_engine(url)
     accounts.create_user(engine, "leaving-staff", "staff", PASSWORD)
     with serving(url, tmp_path / "server.log") as base:
-        pg = _page(_context(chromium, None))
-        sign_in(pg, base, "leaving-staff")
+        pg = signed_page(chromium, base, "leaving-staff")
         here = f"/execution?as_of={DEMO_AS_OF.isoformat()}&by=agency"
         pg.goto(base + here)
         pg.wait_for_selector("#exec-page", timeout=30_000)

@@ -192,11 +192,9 @@ def own_server(browser_store, tmp_path_factory):
 
 
 def browser_page(chromium, base: str, role: str):
-    from tests.browser import _context, _page, sign_in
+    from tests.browser import signed_page
 
-    pg = _page(_context(chromium, None))
-    sign_in(pg, base, f"{role}-b")
-    return pg
+    return signed_page(chromium, base, f"{role}-b")
 
 
 @pytest.mark.browser
