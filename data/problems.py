@@ -88,7 +88,9 @@ class LinkedBreach:
 
 
 @dataclass(frozen=True)
-class Problem:
+class ProblemHead:
+    """A problem's own row as of today: what the list and the detail share."""
+
     id: int
     title: str
     description: str | None
@@ -104,9 +106,6 @@ class Problem:
     notice_no: str | None
     source_url: str | None
     ever_assigned: bool
-    warnings: tuple[LinkedBreach, ...] = ()
-    history: tuple[Event, ...] = ()
-    files: tuple[dict, ...] = field(default=())
 
     @property
     def status_zh(self) -> str:
@@ -115,6 +114,26 @@ class Problem:
     @property
     def open(self) -> bool:
         return self.status not in ENDED
+
+
+def head_fields(row, today: date, ever_assigned: bool) -> dict[str, Any]:
+    """A ProblemHead's fields from a `problem` row joined with its creator's name."""
+    return dict(id=row["id"], title=row["title"], description=row["description"],
+                status=row["status"], mof_div=row["mof_div_code"], unit=row["unit_code"],
+                deadline=row["deadline"], overdue=is_overdue(row["status"], row["deadline"], today),
+                created_at=row["created_at"], closed_at=row["closed_at"],
+                created_by=row["created_by"], created_by_name=row["created_by_name"],
+                notice_no=row["notice_no"], source_url=row["source_url"],
+                ever_assigned=ever_assigned)
+
+
+@dataclass(frozen=True)
+class Problem(ProblemHead):
+    """One problem whole: the breaches it was found from, its history, its files."""
+
+    warnings: tuple[LinkedBreach, ...] = ()
+    history: tuple[Event, ...] = ()
+    files: tuple[dict, ...] = field(default=())
 
 
 def is_overdue(status: str, deadline: date | None, today: date) -> bool:
@@ -168,14 +187,8 @@ def _load(conn: Connection, viewer: Viewer, problem_id: int, today: date) -> Pro
                problem_file.c.content_type, problem_file.c.size, problem_file.c.uploaded_at,
                problem_file.c.uploaded_by)
         .where(problem_file.c.problem_id == problem_id).order_by(problem_file.c.id)).mappings())
-    return Problem(
-        id=row["id"], title=row["title"], description=row["description"], status=row["status"],
-        mof_div=row["mof_div_code"], unit=row["unit_code"], deadline=row["deadline"],
-        overdue=is_overdue(row["status"], row["deadline"], today), created_at=row["created_at"],
-        closed_at=row["closed_at"], created_by=row["created_by"],
-        created_by_name=row["created_by_name"], notice_no=row["notice_no"],
-        source_url=row["source_url"], ever_assigned=any(e.action == "assign" for e in history),
-        warnings=warnings, history=history, files=files)
+    return Problem(**head_fields(row, today, any(e.action == "assign" for e in history)),
+                   warnings=warnings, history=history, files=files)
 
 
 def overdue_ids(engine: Engine, today: date | None = None) -> set[int]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple, Sequence
 
 from sqlalchemy import Engine, select
 
 from data import schema as s
-from data.problems import STATUSES, is_overdue
+from data.problems import STATUSES, ProblemHead, head_fields
 from data.query.base import hierarchies
 from data.query.scope import QueryError, Scope
 
@@ -26,23 +26,11 @@ class Link(NamedTuple):
 
 
 @dataclass(frozen=True)
-class ProblemRow:
-    id: int
-    title: str
-    description: str | None
-    status: str
-    mof_div: str | None
-    unit: str | None
-    deadline: date | None
-    overdue: bool
-    created_at: datetime
-    closed_at: datetime | None
-    created_by: int
-    created_by_name: str
-    notice_no: str | None
-    ever_assigned: bool
-    rules: tuple[str, ...]
-    warnings: tuple[Link, ...]
+class ProblemRow(ProblemHead):
+    """A problem as the list shows it: the rules and breaches it was found from."""
+
+    rules: tuple[str, ...] = ()
+    warnings: tuple[Link, ...] = ()
 
     @property
     def days_to_close(self) -> int | None:
@@ -86,14 +74,9 @@ def problems(engine: Engine, scope: Scope, status: str | None = None,
                                   .order_by(s.problem_warning.c.rule,
                                             s.problem_warning.c.entity_code)):
                 links[w.problem_id].append(Link(w.rule, w.entity_code))
-    return [ProblemRow(
-        id=r["id"], title=r["title"], description=r["description"], status=r["status"],
-        mof_div=r["mof_div_code"], unit=r["unit_code"], deadline=r["deadline"],
-        overdue=is_overdue(r["status"], r["deadline"], today), created_at=r["created_at"],
-        closed_at=r["closed_at"], created_by=r["created_by"],
-        created_by_name=r["created_by_name"], notice_no=r["notice_no"],
-        ever_assigned=r["id"] in assigned, rules=tuple(sorted({w.rule for w in links[r["id"]]})),
-        warnings=tuple(links[r["id"]])) for r in rows]
+    return [ProblemRow(**head_fields(r, today, r["id"] in assigned),
+                       rules=tuple(sorted({w.rule for w in links[r["id"]]})),
+                       warnings=tuple(links[r["id"]])) for r in rows]
 
 
 @dataclass(frozen=True)
