@@ -195,14 +195,6 @@ def reset_password(engine: Engine, name: str, by: str, ip: str | None = None) ->
     return password
 
 
-def change_password(engine: Engine, name: str, old: str, new: str, ip: str | None = None) -> None:
-    """The account holder's own change, with the current password."""
-    if check_password(engine, name, old) is None:
-        raise AccountError("当前密码不正确 / the current password is wrong")
-    _check_new_password(new)
-    _change(engine, name, name, ip, "password changed", password_hash=hash_password(new))
-
-
 def issue_token(engine: Engine, name: str, by: str | None = None, ip: str | None = None) -> str:
     """A new API token for an active account (returned once, stored hashed)."""
     token = secrets.token_urlsafe(32)

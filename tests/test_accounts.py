@@ -106,3 +106,13 @@ def test_first_admin_gets_a_generated_password_shown_once(app_on, engine):
     assert again.exit_code == 0 and again.output == ""
     assert [u["username"] for u in accounts.users(engine)] == ["admin"]
 
+
+
+def test_a_short_password_is_refused_and_nothing_is_written(app_on, engine):
+    result = _cli(app_on, "users", "create", "shorty", "--role", "staff", "--password-stdin",
+                  input="seven77\n")
+    assert result.exit_code == 1
+    assert "密码至少 8 个字符" in result.output and "at least 8 characters" in result.output
+    assert accounts.users(engine) == []
+    accounts.create_user(engine, "longer", "staff", "eight888")  # eight is enough
+    assert accounts.check_password(engine, "longer", "eight888") is not None
