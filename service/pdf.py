@@ -11,7 +11,6 @@ per export and none stays running in the app, so there is none to reuse.)"""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -31,7 +30,6 @@ _FLAGS = (
     "--no-pings", "--host-resolver-rules=MAP * ~NOTFOUND",
     "--no-pdf-header-footer",
 )
-_HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 
 
 class PdfError(RuntimeError):
@@ -53,11 +51,8 @@ def chromium() -> str:
     return found
 
 
-def html_to_pdf(html: str, base_dir: Path | None = None, timeout: float = TIMEOUT_S) -> bytes:
-    """The PDF Chromium prints of `html`; relative URLs in it resolve against
-    `base_dir` (which needs a <head> element), else they find nothing."""
-    if base_dir is not None:
-        html = _with_base(html, Path(base_dir))
+def html_to_pdf(html: str, timeout: float = TIMEOUT_S) -> bytes:
+    """The PDF Chromium prints of `html`, whose references are file:// URLs."""
     exe = chromium()
     with tempfile.TemporaryDirectory(prefix="pdf-") as tmp:
         work = Path(tmp)
@@ -82,10 +77,3 @@ def html_to_pdf(html: str, base_dir: Path | None = None, timeout: float = TIMEOU
                            f"to print the PDF (exit {proc.returncode}): {' | '.join(tail)}")
         return data
 
-
-def _with_base(html: str, base_dir: Path) -> str:
-    head = _HEAD.search(html)
-    if head is None:
-        raise ValueError("html_to_pdf(base_dir=...) needs a <head> element to put <base> in")
-    base = f'<base href="{base_dir.resolve().as_uri()}/">'
-    return html[:head.end()] + base + html[head.end():]

@@ -206,17 +206,6 @@ def test_the_pdf_embeds_the_font_and_carries_the_text():
     assert not set(TITLE_MARK) & text_in(other)
 
 
-@needs_chromium
-def test_relative_urls_resolve_against_base_dir():
-    page = ('<!DOCTYPE html><html><head><meta charset="utf-8">'
-            '<link rel="stylesheet" href="noto-sans-sc.css">'
-            '<style>body { font-family: "Noto Sans SC"; }</style></head>'
-            f"<body>{TITLE}</body></html>")
-    fonts = pdf.ASSETS / "vendor" / "noto-sans-sc"
-    assert re.search(rb"\+NotoSansSC", pdf.html_to_pdf(page, base_dir=fonts))
-    assert not re.search(rb"\+NotoSansSC", pdf.html_to_pdf(page))
-
-
 # -- from the store ---------------------------------------------------------------
 
 def test_a_stored_problem_makes_its_notice(engine):

@@ -109,11 +109,6 @@ def summary(rows: Sequence[ProblemRow]) -> Summary:
         median_days_to_close=float(statistics.median(days)) if days else None)
 
 
-def by_status(rows: Sequence[ProblemRow]) -> dict[str, int]:
-    counts = Counter(r.status for r in rows)
-    return {k: counts.get(k, 0) for k in STATUSES}
-
-
 def by_month(rows: Sequence[ProblemRow]) -> list[dict]:
     """Per month (YYYY-MM): problems found (created, not dismissed) and closed."""
     found = Counter(r.created_at.strftime("%Y-%m") for r in rows if r.status != "dismissed")
