@@ -24,9 +24,10 @@ from service import cache, cli
 from service.api import api
 from service.auth import csrf, init_auth
 from service.files import files
+from service.i18n import init_i18n
 
 ROOT = Path(__file__).resolve().parent
-TITLE = "财政监督大脑"
+TITLE = shell.APP_NAME
 
 
 def secret_key(instance_dir: Path = ROOT / "instance") -> str:
@@ -65,6 +66,7 @@ def create_app() -> dash.Dash:
     server.config["SECRET_KEY"] = secret_key()
     cli.register(server)
     init_auth(server)
+    init_i18n(server)
     server.register_blueprint(api)
     csrf.exempt(api)  # bearer tokens, not cookies: nothing to forge
     server.register_blueprint(files)

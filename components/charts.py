@@ -23,6 +23,7 @@ from components.format import in_unit, pct, pick_unit
 from components import levels
 from components.export import chart_menu
 from components.levels import LEVELS
+from data.i18n import language
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '
                '"PingFang SC", sans-serif')
@@ -75,6 +76,8 @@ def graph_config(filename: str) -> dict[str, Any]:
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "responsive": True,
+        # Plotly's own texts (mode bar, dates): its zh-CN locale is served from assets/.
+        "locale": "zh-CN" if language() == "zh" else "en",
     }
 
 

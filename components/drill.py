@@ -21,6 +21,7 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from components import format as fmt
 from components import levels, urlstate
 from data.hierarchy import Names
+from data.i18n import _
 from data.query import Scope
 
 MAX_PARAM = 80  # a code or search longer than this is not a code
@@ -164,14 +165,14 @@ def switch(label: str, options: Sequence[tuple[str, str, bool]], name: str) -> h
 
 
 def tabs(state: PageState, options: Sequence[tuple[str, str]], current: str) -> dbc.Nav:
-    """Page sections as links (`tab` in the URL; the first is the default and
+    """Page sections as links (labels marked with N_; `tab` in the URL; the first is the default and
     has no key, so one state has one URL); switching keeps the global filters
     and drops the other section's drill keys."""
     keep = urlstate.keep_global(state.params)
     if "percap" in state.params:
         keep["percap"] = state.params["percap"]
     return dbc.Nav(
-        [dbc.NavItem(dbc.NavLink(text, href=urlstate.link(state.path, keep,
+        [dbc.NavItem(dbc.NavLink(_(text), href=urlstate.link(state.path, keep,
                                                           tab=key if i else None),
                                  active=key == current, className="drill-tab",
                                  id=f"tab-{key}"))

@@ -1,8 +1,15 @@
-"""Chinese number and date formatting for display. Money arrives as integer
-fen from the data layer and is turned into 万元 / 亿元 text only here."""
+"""Number and date formatting for display, in the current language. Money
+arrives as integer fen from the data layer and is turned into 万元 / 亿元
+text only here; English keeps the same figures and names the unit
+"10k yuan" / "100m yuan", so a bilingual meeting reads one set of numbers."""
 from __future__ import annotations
 
 from datetime import date
+
+from data.i18n import N_, _, language, ngettext
+
+UNITS = {"亿元": N_("亿元"), "万元": N_("万元"), "元": N_("元")}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 yuan = 1,000,000 fen
 FEN_PER_YI = 10_000 * FEN_PER_WAN
@@ -20,12 +27,25 @@ def money(fen: int | None, unit: str = "auto", digits: int = 2) -> str:
     if unit == "auto":
         unit = "亿元" if abs(fen) >= FEN_PER_YI else "万元"
     if unit == "亿元":
-        return f"{fen / FEN_PER_YI:,.{digits}f} 亿元"
+        return with_unit(f"{fen / FEN_PER_YI:,.{digits}f}", unit)
     if unit == "万元":
-        return f"{fen / FEN_PER_WAN:,.{digits}f} 万元"
+        return with_unit(f"{fen / FEN_PER_WAN:,.{digits}f}", unit)
     if unit == "元":
-        return f"{fen / 100:,.2f} 元"
+        return with_unit(f"{fen / 100:,.2f}", unit)
     raise ValueError(f"unknown unit {unit!r}")
+
+
+def unit_label(unit: str) -> str:
+    """万元 / 亿元 / 元 in the current language (10k yuan / 100m yuan / yuan)."""
+    return _(UNITS[unit]) if unit in UNITS else unit
+
+
+def with_unit(number: str, unit: str) -> str:
+    """`1,234.56 万元`; English puts the unit in brackets, `1,234.56 (10k yuan)`,
+    so "10k" is never read as part of the figure."""
+    if language() == "en":
+        return f"{number} ({unit_label(unit)})"
+    return f"{number} {unit_label(unit)}"
 
 
 def yuan(fen: int | None) -> str:
@@ -38,17 +58,34 @@ def pct(ratio: float | None, digits: int = 1) -> str:
 
 def pp(gap: float | None, digits: int = 1) -> str:
     """A gap in percentage points, signed: `-12.3 个百分点`."""
-    return "—" if gap is None else f"{gap:+.{digits}f} 个百分点"
+    return "—" if gap is None else _("{value} 个百分点").format(value=f"{gap:+.{digits}f}")
 
 
-def cn_date(d: date | None) -> str:
-    return "—" if d is None else f"{d.year}年{d.month}月{d.day}日"
+def days(n: int) -> str:
+    return ngettext("{n} 天", "{n} 天", n).format(n=n)
+
+
+def long_date(d: date | None) -> str:
+    """2025年9月30日 / 30 Sep 2025."""
+    if d is None:
+        return "—"
+    if language() == "en":
+        return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def month_label(year: int, month: int) -> str:
+    """2025年9月 / Sep 2025."""
+    if language() == "en":
+        return f"{MONTHS_EN[month - 1]} {year}"
+    return f"{year}年{month}月"
 
 
 def as_of_note(d: date | None, source: str | None = None) -> str:
-    """The caption every chart carries: `数据截至 2025年9月30日 · 来源：国库集中支付`."""
-    note = f"数据截至 {cn_date(d)}"
-    return f"{note} · 来源：{source}" if source else note
+    """The caption every chart carries: `数据截至 2025年9月30日 · 来源：国库集中支付`
+    (`source` already in the current language)."""
+    note = _("数据截至 {date}").format(date=long_date(d))
+    return f"{note} · " + _("来源：{source}").format(source=source) if source else note
 
 
 def pick_unit(values_fen) -> str:
@@ -77,5 +114,5 @@ def measure(value, unit: str | None) -> str:
     if unit == "pp":
         return pp(float(value))
     if unit == "days":
-        return f"{int(value)} 天"
+        return days(int(value))
     return str(value)

@@ -34,11 +34,12 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 
 from components import format as fmt
 from components import urlstate
+from data.i18n import LANGUAGES, N_, _, language
 from data.measures import FUND_TYPE_NAMES
 from data.problems import TITLE_MAX
 
-APP_NAME = "财政监督大脑"
-APP_SUBTITLE = "人大预算联网监督系统"
+APP_NAME = N_("财政监督大脑")
+APP_SUBTITLE = N_("人大预算联网监督系统")
 THEMES = {
     "flatly": "vendor/bootswatch/flatly.min.css",
     "bootstrap": "vendor/bootstrap/bootstrap.min.css",
@@ -145,6 +146,7 @@ _INDEX = """<!DOCTYPE html>
 </script>
 <link rel="stylesheet" href="[ICONS]">
 <link rel="stylesheet" href="[FONT]">
+<script src="[PLOTLY_ZH]"></script>
 {%css%}
 </head>
 <body>
@@ -163,12 +165,33 @@ def index_string(app: dash.Dash) -> str:
             .replace("[LIGHT]", app.get_asset_url(THEMES[light_theme()]))
             .replace("[DARK]", app.get_asset_url(THEMES[KIOSK_THEME]))
             .replace("[ICONS]", app.get_asset_url("vendor/bootstrap-icons/bootstrap-icons.min.css"))
-            .replace("[FONT]", app.get_asset_url("vendor/noto-sans-sc/noto-sans-sc.css")))
+            .replace("[FONT]", app.get_asset_url("vendor/noto-sans-sc/noto-sans-sc.css"))
+            .replace("[PLOTLY_ZH]", app.get_asset_url("vendor/plotly-locales/zh-cn.js")))
+
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
 def install(app: dash.Dash) -> None:
     app.index_string = index_string(app)
     app.layout = layout
+    base = app.interpolate_index
+
+    def interpolate_index(**kwargs) -> str:
+        """The page's `lang` attribute follows the request's language."""
+        return base(**kwargs).replace('<html lang="zh-CN">',
+                                      f'<html lang="{HTML_LANG[language()]}">', 1)
+
+    app.interpolate_index = interpolate_index
+
+
+def language_switch() -> html.A:
+    """The other language, as a link that reloads the page in it (its href
+    is the current URL with `lang`, kept up to date by a clientside callback)."""
+    other = "en" if language() == "zh" else "zh"
+    return html.A([_icon("bi-translate"), LANGUAGES[other]], id="shell-lang", href=f"?lang={other}",
+                  lang=HTML_LANG[other], className="btn btn-outline-light shell-user-button",
+                  **{"data-lang": other})
 
 
 # -- notices ----------------------------------------------------------------------
@@ -194,7 +217,7 @@ def _nav() -> dbc.Nav:
         icon = page.get("icon")
         items.append(dbc.NavItem(dbc.NavLink(
             [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}) if icon else None,
-             page["name"]],
+             _(page["name"])],
             id={"type": "shell-nav", "path": page["path"]},
             href=page["path"], active="exact"), className=_nav_class(page["path"])))
     return dbc.Nav(items, className="shell-nav", navbar=True)
@@ -301,8 +324,8 @@ def layout() -> html.Div:
             html.Header(
                 [
                     html.A([html.I(className="bi bi-bank2 me-2", **{"aria-hidden": "true"}),
-                            html.Span(APP_NAME, className="shell-title"),
-                            html.Span(APP_SUBTITLE, className="shell-subtitle")],
+                            html.Span(_(APP_NAME), className="shell-title"),
+                            html.Span(_(APP_SUBTITLE), className="shell-subtitle")],
                            id="shell-brand", href="/", className="shell-brand"),
                     html.Nav(_nav(), className="shell-navwrap", **{"aria-label": "页面导航"}),
                     html.Button([_icon("bi-funnel"), "筛选"], id="shell-filter-toggle",
@@ -312,6 +335,7 @@ def layout() -> html.Div:
                               html.Div(id="shell-stamp", className="shell-stamp")],
                              className="shell-time"),
                     _user_area(),
+                    language_switch(),
                 ],
                 className="shell-header",
             ),
@@ -373,6 +397,19 @@ def stamp_and_banner(state, search):
                          " / Database unreachable: showing the last figures until it recovers.",
                          "danger", "bi-database-x")
 
+
+clientside_callback(
+    """
+    function (href) {
+        const link = document.getElementById("shell-lang");
+        const url = new URL(href || window.location.href);
+        url.searchParams.set("lang", link ? link.dataset.lang : "zh");
+        return url.pathname + url.search;
+    }
+    """,
+    Output("shell-lang", "href"),
+    Input("url", "href"),
+)
 
 clientside_callback(
     """

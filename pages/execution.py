@@ -212,7 +212,7 @@ def quota_detail(state: drill.PageState, path: Path, tp: float) -> list:
     over = view.flags(scope_end(state.scope), "quota").get(q["bgt_id"], {}).get("PAY_OVER_QUOTA")
     facts = [
         ("指标编号", q["bgt_id"]), ("指标文号", q.get("cor_bgt_doc_no") or "—"),
-        ("发文日期", fmt.cn_date(q["doc_date"])),
+        ("发文日期", fmt.long_date(q["doc_date"])),
         ("项目", q.get("pro_name") or "—"),
         ("功能科目", drill.coded(q["exp_func_code"], names.func.get(q["exp_func_code"]))),
         ("经济科目", drill.coded(q["dep_bgt_eco_code"], names.eco.get(q["dep_bgt_eco_code"]))),

@@ -30,7 +30,7 @@ KIOSK_NOTE = "问题明细仅对登录账户显示，这里显示统计。"
                tabs=TABS, live=True)
 def layout(state: drill.PageState, tab: str) -> scaffold.View:
     viewer, today = auth.current_viewer(), date.today()
-    caption = f"发现—交办—整改—反馈—销号的全过程 · 统计截至 {fmt.cn_date(today)}"
+    caption = f"发现—交办—整改—反馈—销号的全过程 · 统计截至 {fmt.long_date(today)}"
     notes = [DEPUTY_NOTE] if viewer.role == "deputy" else []
     if viewer.kiosk:
         notes.append(KIOSK_NOTE)

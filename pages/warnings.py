@@ -26,5 +26,5 @@ def layout(state: drill.PageState, tab: str) -> scaffold.View:
     body, notes = {"breaches": breaches.section, "trend": trend.section,
                    "rules": catalogue.section}[tab](state)
     return scaffold.View(caption=f"{fmt.as_of_note(state.filters.as_of)} · 评估日 "
-                                 f"{fmt.cn_date(state.filters.as_of)}",
+                                 f"{fmt.long_date(state.filters.as_of)}",
                          body=body, notices=notes)

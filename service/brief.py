@@ -81,7 +81,7 @@ def brief_html(f: Figures, *, committee: str | None = None,
     return _templates.get_template("brief.html").render(
         title=title(f), font_css=FONT_CSS, font_family=Markup(FONT_FAMILY),
         committee=committee or committee_name(f.region_name), f=f,
-        as_of=fmt.cn_date(f.as_of), commentary=commentary(f, fmt.money), images=images,
+        as_of=fmt.long_date(f.as_of), commentary=commentary(f, fmt.money), images=images,
         money=fmt.money, pct=fmt.pct, pp=fmt.pp, level=levels.text, measure=fmt.measure,
         debt_types={key: DEBT_TYPE_ZH[code] for code, key in DEBT_TYPES.items()}, red_listed=RED_LISTED)
 

@@ -13,6 +13,7 @@ from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import data_version, database_url, get_engine
+from data.i18n import language
 
 T = TypeVar("T")
 _cache: Cache | None = None
@@ -54,7 +55,9 @@ def cached_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     engine = get_engine()
     if _cache is None:
         return fn(engine, *args, **kwargs)
-    call = repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()), database_url()))
+    # The language is part of the key: a rendered page holds its texts.
+    call = repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()), database_url(),
+                 language()))
     last_key = "last:" + hashlib.sha256(call.encode()).hexdigest()
     try:
         key = "q:" + hashlib.sha256((call + repr(data_version(engine))).encode()).hexdigest()

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from components import levels
-from components.format import cn_date, measure
+from components.format import long_date, measure
 from data.problems import Event, LinkedBreach, Problem, ProblemError
 from data.rules import RULES, RuleSetting
 from data.rules.breach import line_zh
@@ -89,7 +89,7 @@ def notice_html(problem: Problem, *, unit_name: str | None, region_name: str,
         notice_no=problem.notice_no, problem_id=problem.id, problem_title=problem.title,
         description=problem.description or "—",
         unit=f"{unit_name}（{problem.unit}）" if unit_name else problem.unit,
-        deadline=cn_date(problem.deadline), assigned_on=cn_date(step.at.date()),
+        deadline=long_date(problem.deadline), assigned_on=long_date(step.at.date()),
         issuer=step.user,
         breaches=[basis_item(w, settings.get(w.rule)) for w in problem.warnings])
 

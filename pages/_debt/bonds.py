@@ -138,7 +138,7 @@ def section(state: drill.PageState, path: nav.Path) -> list:
 def _facts(b: Bond) -> html.Dl:
     facts = [("债券代码", b.code), ("债务类型", nav.TYPE_NAMES.get(b.debt_type, b.debt_type)),
              ("债券用途", USE.get(b.use, b.use)), ("发行区划", view.names().region.get(b.mof_div, b.mof_div)),
-             ("发行日期", fmt.cn_date(b.issue_date)), ("到期日期", fmt.cn_date(b.maturity_date)),
+             ("发行日期", fmt.long_date(b.issue_date)), ("到期日期", fmt.long_date(b.maturity_date)),
              ("票面利率", f"{b.rate:.2f}%"), ("发行金额", fmt.money(b.amount)),
              ("已偿还本金", fmt.money(b.repaid)), ("评估日余额", fmt.money(b.balance))]
     return html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="quota-facts",
@@ -153,7 +153,7 @@ def repayment_rows(state: drill.PageState, rows, linked: bool = True) -> list[di
         level, rule = nav.flag(state.filters.as_of, "debt_service", r.entity, "DEBT_DUE_SOON",
                                "DEBT_OVERDUE")
         if r.paid_date and r.paid_date <= state.filters.as_of:
-            status = f"已于 {fmt.cn_date(r.paid_date)} 偿还" + ("（未足额）" if r.outstanding else "")
+            status = f"已于 {fmt.long_date(r.paid_date)} 偿还" + ("（未足额）" if r.outstanding else "")
         else:
             status = "未偿还" if r.due_date <= state.filters.as_of else "未到期"
         out.append({"bond": r.bond_name, "due": r.due_date.isoformat(),
@@ -199,7 +199,7 @@ def _bond_tiles(b: Bond, items: Sequence[Use]) -> html.Div:
     worst = levels.worst(*(x.level for x in items))
     return html.Div([
         kpi_tile("发行金额（借）", *money_figure(b.amount), show_level=False,
-                 sub=f"{fmt.cn_date(b.issue_date)}发行，票面利率 {b.rate:.2f}%",
+                 sub=f"{fmt.long_date(b.issue_date)}发行，票面利率 {b.rate:.2f}%",
                  tile_id="debt-bond-amount"),
         kpi_tile("评估日余额（还）", *money_figure(b.balance), show_level=False,
                  sub=f"已偿还本金 {fmt.money(b.repaid)}", tile_id="debt-bond-balance"),

@@ -26,8 +26,8 @@ def receipts_line(row: DirectRow, grace: int) -> list:
     """When the money came and whether it is still in its `grace` days."""
     if not row.receipts:
         return [html.Div("截至日期尚未收到上级下达的资金")]
-    when = (fmt.cn_date(row.first_received) if row.first_received == row.last_received
-            else f"{fmt.cn_date(row.first_received)} 至 {fmt.cn_date(row.last_received)}")
+    when = (fmt.long_date(row.first_received) if row.first_received == row.last_received
+            else f"{fmt.long_date(row.first_received)} 至 {fmt.long_date(row.last_received)}")
     days = (f"距今 {row.days_since_first} 天" if row.days_since_first == row.days_since_last
             else f"距首次 {row.days_since_first} 天、最近 {row.days_since_last} 天")
     judged = row.past_grace(grace)

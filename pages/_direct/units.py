@@ -94,7 +94,7 @@ def quota_detail(state: drill.PageState, path: Path) -> list:
         ("指标编号", q["bgt_id"]), ("直达资金", path.fund.name),
         ("单位", names.agency_label(q["agency_code"])),
         ("项目", q.get("pro_name") or "—"), ("指标文号", q.get("cor_bgt_doc_no") or "—"),
-        ("发文日期", fmt.cn_date(q["doc_date"])),
+        ("发文日期", fmt.long_date(q["doc_date"])),
         ("功能科目", drill.coded(q["exp_func_code"], names.func.get(q["exp_func_code"]))),
         ("经济科目", drill.coded(q["dep_bgt_eco_code"], names.eco.get(q["dep_bgt_eco_code"]))),
     ]

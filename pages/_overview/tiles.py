@@ -162,7 +162,7 @@ def freshness(rows: list[q.Freshness], area: Area):
         dataset, _, region = b.entity_code.partition("@")
         late.setdefault(dataset, []).append(names.region.get(region, region))
     items = [html.Li([html.Span(r.label),
-                      html.Span([fmt.cn_date(r.latest) if r.latest else "无数据", " ",
+                      html.Span([fmt.long_date(r.latest) if r.latest else "无数据", " ",
                                  levels.badge("yellow", "滞后", "、".join(late[r.dataset]))
                                  if r.dataset in late else levels.badge("green")])],
                      **{"data-dataset": r.dataset})

@@ -76,7 +76,7 @@ def _events(p: Problem, names: Names) -> list[dict[str, Any]]:
              "action": ACTION_ZH.get(e.action, e.action),
              "from": STATUS_ZH.get(e.from_status) if e.from_status else None,
              "to": STATUS_ZH[e.to_status], "text": e.text,
-             "detail": f"责任单位：{unit_label(names, e.unit)}；整改期限：{fmt.cn_date(e.deadline)}"
+             "detail": f"责任单位：{unit_label(names, e.unit)}；整改期限：{fmt.long_date(e.deadline)}"
              if e.action == "assign" else None} for e in p.history]
 
 
@@ -85,7 +85,7 @@ def _facts(p: Problem, names: Names, today: date) -> html.Dl:
         ("状态", html.Span(ui.status_badge(p.status), id="prob-status")),
         ("区划", region_label(names, p.mof_div)),
         ("责任单位", unit_label(names, p.unit)),
-        ("整改期限", html.Span([fmt.cn_date(p.deadline)]
+        ("整改期限", html.Span([fmt.long_date(p.deadline)]
                                + ([" ", ui.overdue_mark(p.deadline, today)] if p.overdue else []),
                                id="prob-deadline")),
     ]

@@ -31,7 +31,7 @@ def tiles(state: drill.PageState, rows: Sequence[q.ProblemRow], listed: bool):
 
 def charts(state: drill.PageState, rows: Sequence[q.ProblemRow], names: Names, listed: bool,
            today: date) -> list:
-    note = f"统计截至 {fmt.cn_date(today)} · 来源：问题闭环记录"
+    note = f"统计截至 {fmt.long_date(today)} · 来源：问题闭环记录"
     link = state.link if listed else (lambda **kw: None)
     months = q.by_month(rows)
     by_month = ui.count_bars(

@@ -13,7 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import drill
 from components.plain import plain_figures
+from components.shell import APP_NAME
 from components.shell import notice
+from data.i18n import _
 from service import auth, cache, view
 from service.cache import cached_call
 
@@ -62,12 +64,19 @@ def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
 _PAGES: dict[str, tuple[str, str, tuple[tuple[str, str], ...], Callable[..., View]]] = {}
 
 
+def browser_title(name: str) -> Callable[..., str]:
+    """A page's browser-tab title for dash.register_page, in the request's
+    language (`name` marked with N_)."""
+    return lambda **_params: f"{_(name)} · {_(APP_NAME)}"
+
+
 def page(path: str, title: str, *, empty: str, page_id: str,
          tabs: Sequence[tuple[str, str]] = (), capability: str = "read",
          live: bool = False) -> Callable[[Callable[..., View]], Callable]:
     """Decorate `render(state, tab) -> View` into a page layout function.
     `tab` is the URL's section (the first of `tabs` by default; None without
-    tabs); `empty` says what to import when the store holds no data; only a
+    tabs); `empty` says what to import when the store holds no data (title,
+    tab labels and `empty` are marked with N_ and translated here); only a
     viewer with `capability` (data.accounts.CAPABILITIES) sees the page. A
     state is rendered once per data version (and per masking) and then served
     from the query cache, unless the page is `live`: one whose content
@@ -82,15 +91,16 @@ def page(path: str, title: str, *, empty: str, page_id: str,
         def layout(**params):
             viewer = auth.current_viewer()
             if viewer is None or not viewer.can(capability):
-                return html.Div([html.H1(title, className="page-title"),
+                return html.Div([html.H1(_(title), className="page-title"),
                                  notice("当前账户无权查看本页。 / This account may not see this page.",
                                         "danger", "bi-shield-lock")], id=f"{page_id}-page")
             key = tuple(sorted(drill.clean(params).items()))
             if live:
                 return rendered(None, path, key, viewer.masked)
             if view.latest_date() is None:
-                return html.Div([html.H1(title, className="page-title"),
-                                 html.P(f"数据库中还没有数据。{empty}", className="page-caption")],
+                return html.Div([html.H1(_(title), className="page-title"),
+                                 html.P(_("数据库中还没有数据。") + _(empty),
+                                        className="page-caption")],
                                 id=f"{page_id}-page")
             return cached_call(rendered, path, key, viewer.masked)
 
@@ -110,7 +120,7 @@ def rendered(_engine, path: str, params: tuple[tuple[str, str], ...],
     v = render(state, tab)
     bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
     return plain_figures(html.Div([
-        html.H1(title if v.title is None else v.title, className="page-title"),
+        html.H1(_(title) if v.title is None else v.title, className="page-title"),
         html.P(v.caption, className="page-caption", id=f"{page_id}-caption"),
         html.Div(bar, className="drill-toolbar") if bar else None,
         *drill.notices(state, v.notices),
