@@ -4,7 +4,9 @@ by `make i18n`). The source strings are the Chinese texts themselves, so
 Chinese needs no catalog.
 
 `_()` translates into the current language (set per request by the web
-side, per command by the CLI, by `use()` anywhere else). A string held at
+side, per command by the CLI, by `use()` anywhere else); `pgettext()`
+tells apart one Chinese word with two meanings (启用: "Enable" on a button,
+"Active" as a state). A string held at
 module level is marked with `N_()` for extraction only and translated with
 `_()` where it is shown: at import there is no request and so no language.
 Placeholders are named (`_("截至 {date}").format(date=...)`) so a
@@ -12,7 +14,7 @@ translation may reorder them."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -38,9 +40,14 @@ def language() -> str:
     return _current.get()
 
 
-def activate(lang: str | None) -> None:
-    """Make `lang` (or the default) the language of this thread / task."""
-    _current.set(parse(lang) or DEFAULT)
+def activate(lang: str | None) -> Token:
+    """Make `lang` (or the default) the language of this thread / task
+    until `deactivate` with the token returned."""
+    return _current.set(parse(lang) or DEFAULT)
+
+
+def deactivate(token: Token) -> None:
+    _current.reset(token)
 
 
 @contextmanager
@@ -56,10 +63,14 @@ def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _key(msgid: str, context: str | None = None) -> str:
+    return msgid if context is None else f"{context}\x04{msgid}"  # gettext's own separator
+
+
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
-    """msgid → translation of `lang`'s catalog; fuzzy and empty entries are
-    left out, so they fall back to the Chinese source text."""
+    """msgid (with its context) → translation of `lang`'s catalog; fuzzy and
+    empty entries are left out, so they fall back to the Chinese source text."""
     from babel.messages.pofile import read_po
 
     path = catalog_path(lang)
@@ -71,7 +82,7 @@ def catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
     for m in cat:
         if not m.id or m.fuzzy:
             continue
-        key = m.id[0] if isinstance(m.id, (tuple, list)) else m.id
+        key = _key(m.id[0] if isinstance(m.id, (tuple, list)) else m.id, m.context)
         if isinstance(m.string, (tuple, list)):
             if all(m.string):
                 out[key] = tuple(m.string)
@@ -85,6 +96,13 @@ def gettext(msgid: str) -> str:
     if lang == DEFAULT:
         return msgid
     hit = catalog(lang).get(msgid)
+    return hit if isinstance(hit, str) else msgid
+
+
+def pgettext(context: str, msgid: str) -> str:
+    if _current.get() == DEFAULT:
+        return msgid
+    hit = catalog(_current.get()).get(_key(msgid, context))
     return hit if isinstance(hit, str) else msgid
 
 
