@@ -90,7 +90,8 @@ if __name__ == "__main__":
     def _positive(name: str, default: str) -> int:
         raw = os.environ.get(name, default)
         if not raw.isdigit() or int(raw) == 0:
-            raise SystemExit(f"{name} 应为正整数 / {name} must be a positive whole number: {raw!r}")
+            raise SystemExit("{name} 应为正整数 / {name} must be a positive whole number: {raw!r}"
+                             .format(name=name, raw=raw))
         return int(raw)
 
     host, port, threads = os.environ.get("HOST", "127.0.0.1"), _positive("PORT", "8050"), \

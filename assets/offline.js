@@ -19,9 +19,9 @@
     icon.className = "bi bi-wifi-off me-2";
     icon.setAttribute("aria-hidden", "true");
     box.appendChild(icon);
-    box.appendChild(document.createTextNode(
-      "服务器暂时无法连接：页面显示最后一次获取的数据，连接恢复后自动更新。"
-      + " / Server unreachable: showing the last figures until it recovers."));
+    box.appendChild(document.createTextNode(document.documentElement.lang === "en"
+      ? "Server unreachable: showing the last figures until it recovers."
+      : "服务器暂时无法连接：页面显示最后一次获取的数据，连接恢复后自动更新。"));
     document.body.appendChild(box);
   }
 

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.accounts import ROLE_ZH
+from data.i18n import _
 
 ICON = {"success": "bi-check-circle-fill", "danger": "bi-x-octagon-fill",
         "warning": "bi-exclamation-triangle-fill", "info": "bi-info-circle-fill"}
@@ -32,10 +33,9 @@ def refused(message: str) -> dbc.Alert:
 def secret_once(text: str, label: str, secret: str) -> dbc.Alert:
     """A generated password or token, shown in this alert and nowhere else."""
     return outcome(text, "success", html.Div([
-        html.Div([html.Span(f"{label}：", className="admin-secret-label"),
+        html.Div([html.Span(_("{label}：").format(label=label), className="admin-secret-label"),
                   html.Code(secret, className="admin-secret", id="admin-secret")]),
-        html.P("只显示这一次：请立即转交本人并妥善保存，离开本页后无法再次查看。"
-               " / Shown only once: hand it over now; it cannot be shown again.",
+        html.P(_("只显示这一次：请立即转交本人并妥善保存，离开本页后无法再次查看。"),
                className="admin-secret-note"),
     ]))
 
@@ -44,19 +44,20 @@ def accounts_table(users: Sequence[dict[str, Any]]) -> dbc.Table | html.P:
     """Every account: name, role, whether it may sign in, since when, and
     whether it has a password (one without can only use API tokens)."""
     if not users:
-        return html.P("还没有账户。", className="drill-empty")
-    head = ("用户名", "角色", "状态", "创建时间", "登录密码")
+        return html.P(_("还没有账户。"), className="drill-empty")
+    head = (_("用户名"), _("角色"), _("状态"), _("创建时间"), _("登录密码"))
     return dbc.Table([
         html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
         html.Tbody([html.Tr([
             html.Td(u["username"], className="admin-name"),
-            html.Td(ROLE_ZH.get(u["role"], u["role"])),
-            html.Td([html.I(className="bi bi-check-circle me-1", **{"aria-hidden": "true"}), "启用"]
-                    if u["active"] else
-                    [html.I(className="bi bi-slash-circle me-1", **{"aria-hidden": "true"}), "已停用"],
+            html.Td(_(ROLE_ZH.get(u["role"], u["role"]))),
+            html.Td([html.I(className="bi bi-check-circle me-1", **{"aria-hidden": "true"}),
+                     _("启用")] if u["active"] else
+                    [html.I(className="bi bi-slash-circle me-1", **{"aria-hidden": "true"}),
+                     _("已停用")],
                     className="admin-on" if u["active"] else "admin-off"),
             html.Td(when(u["created_at"])),
-            html.Td("有" if u["has_password"] else "无（仅 API 令牌）"),
+            html.Td(_("有") if u["has_password"] else _("无（仅 API 令牌）")),
         ], id=f"account-{u['username']}", className="" if u["active"] else "admin-row-off")
             for u in users]),
     ], bordered=False, hover=True, responsive=True, className="admin-accounts")
@@ -65,10 +66,10 @@ def accounts_table(users: Sequence[dict[str, Any]]) -> dbc.Table | html.P:
 def chain_status(ok: bool, line: str, broken_at: int | None) -> dbc.Alert:
     """The audit chain check, large: intact, or the first entry that does not check."""
     if ok:
-        head, icon, color = "审计链完整，未发现篡改", "bi-shield-check", "success"
+        head, icon, color = _("审计链完整，未发现篡改"), "bi-shield-check", "success"
     else:
-        head, icon, color = f"审计链在第 {broken_at} 条处断裂：记录可能被篡改", \
-            "bi-shield-exclamation", "danger"
+        head, icon, color = (_("审计链在第 {n} 条处断裂：记录可能被篡改").format(n=broken_at),
+                             "bi-shield-exclamation", "danger")
     return dbc.Alert([
         html.I(className=f"bi {icon} admin-chain-icon", **{"aria-hidden": "true"}),
         html.Div([html.Div(head, className="admin-chain-head"),
@@ -80,8 +81,8 @@ def audit_table(rows: Sequence[dict[str, Any]]) -> dbc.Table | html.P:
     """Audit entries newest first. Each row's `user_href` / `action_href`
     narrow the search to that account or action."""
     if not rows:
-        return html.P("没有符合条件的记录。", className="drill-empty", id="audit-empty")
-    head = ("编号", "时间", "用户", "操作", "详情", "IP 地址")
+        return html.P(_("没有符合条件的记录。"), className="drill-empty", id="audit-empty")
+    head = (_("编号"), _("时间"), _("用户"), _("操作"), _("详情"), _("IP 地址"))
 
     def linked(text: str | None, href: str | None):
         return dcc.Link(text, href=href) if text and href else (text or "—")
@@ -111,7 +112,8 @@ def pager(page: int, pages: int, href) -> html.Nav | None:
         return dcc.Link(text, href=href(target), className="admin-page-step")
 
     return html.Nav([
-        step("« 首页", 1, page > 1), step("‹ 上一页", page - 1, page > 1),
-        html.Span(f"第 {page} / {pages} 页", className="admin-page-now", id="audit-page-now"),
-        step("下一页 ›", page + 1, page < pages), step("末页 »", pages, page < pages),
-    ], className="admin-pager no-print", id="audit-pager", **{"aria-label": "翻页"})
+        step(_("« 首页"), 1, page > 1), step(_("‹ 上一页"), page - 1, page > 1),
+        html.Span(_("第 {page} / {pages} 页").format(page=page, pages=pages),
+                  className="admin-page-now", id="audit-page-now"),
+        step(_("下一页 ›"), page + 1, page < pages), step(_("末页 »"), pages, page < pages),
+    ], className="admin-pager no-print", id="audit-pager", **{"aria-label": _("翻页")})

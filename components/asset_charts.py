@@ -17,8 +17,9 @@ import plotly.graph_objects as go
 
 from components import levels
 from components.charts import BAR_PX, DARK, LIGHT, short
-from components.format import in_unit, pct, pick_unit
+from components.format import in_unit, pct, pick_unit, unit_label, with_unit
 from components.levels import LEVELS
+from data.i18n import _
 
 LINE_DASH = {"yellow": "dash", "orange": "dashdot", "red": "dot"}
 
@@ -35,7 +36,9 @@ class Line:
     def text(self) -> str:
         """`警戒线 65%（关注）`: the line, its value and the level it starts."""
         whole = round(self.value * 100, 6) == round(self.value * 100)
-        return f"{self.label} {pct(self.value, 0 if whole else 1)}（{LEVELS[self.level].label}）"
+        return _("{line} {value}（{level}）").format(
+            line=self.label, value=pct(self.value, 0 if whole else 1),
+            level=LEVELS[self.level].label)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def _figure(data: list[dict], layout: dict, *, title: str, subtitle: str | None,
              dict(text=note, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                   yshift=-62, showarrow=False, font=dict(size=15, color=grey))]
     if empty:
-        notes.append(dict(text="所选范围内没有数据", xref="paper", yref="paper", x=0.5, y=0.5,
+        notes.append(dict(text=_("所选范围内没有数据"), xref="paper", yref="paper", x=0.5, y=0.5,
                           showarrow=False, font=dict(size=22, color=grey)))
         layout.setdefault("xaxis", {})["visible"] = False
         layout.setdefault("yaxis", {})["visible"] = False
@@ -111,7 +114,7 @@ def grouped_ratio_bars(groups: Sequence[tuple[str | None, Sequence[Line], Sequen
                               font=dict(size=16, color=_ink(dark))))
     n = len(ticks)
     peak = max([1.0, *(v for v in values if v is not None),
-                *(ln.value for _, lines, _ in groups for ln in lines)])
+                *(ln.value for _head, lines, _bars in groups for ln in lines)])
     data = [dict(type="bar", x=[v or 0.0 for v in values], y=list(range(n)), orientation="h",
                  marker=dict(color=colours, line=dict(color="#1B1F24", width=1)),
                  hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>", customdata=hrefs,
@@ -123,7 +126,8 @@ def grouped_ratio_bars(groups: Sequence[tuple[str | None, Sequence[Line], Sequen
         xaxis=dict(tickformat=".0%", range=[0, peak * 1.55],
                    tickvals=[i / 5 for i in range(int(peak * 5) + 1)]))
     return _figure(data, layout, title=title, subtitle=subtitle, note=note, dark=dark,
-                   height=max(380, 230 + BAR_PX * n), empty=not any(bars for _, _, bars in groups))
+                   height=max(380, 230 + BAR_PX * n),
+                   empty=not any(bars for _head, _lines, bars in groups))
 
 
 def amount_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int], str]], *,
@@ -135,7 +139,7 @@ def amount_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[
     labelled with its share of the first when `shares`, a category's
     `flags` word beside its name and its second series coloured by
     `flag_levels`."""
-    unit = pick_unit([v for _, vals, _ in series for v in vals])
+    unit = pick_unit([v for _name, vals, _colour in series for v in vals])
     n = len(categories)
     names = [short(c) + (f"  {flags[i]}" if flags and flags[i] else "")
              for i, c in enumerate(categories)]
@@ -145,7 +149,8 @@ def amount_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[
         xs = [in_unit(v, unit) for v in vals]
         # a later series' zero is left unlabelled: the first series' bar says enough
         text = ["" if s and not vals[i] else f"{x:,.2f}" + (
-                    f"（{pct(vals[i] / base[i])}）" if shares and s and base[i] else "")
+                    _("（{share}）").format(share=pct(vals[i] / base[i]))
+                    if shares and s and base[i] else "")
                 for i, x in enumerate(xs)]
         colours = [LEVELS[lv].color if lv else colour for lv in flag_levels] \
             if s == 1 and flag_levels else colour
@@ -153,19 +158,21 @@ def amount_bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[
             type="bar", name=sname, x=xs, y=list(range(n)), orientation="h", text=text,
             marker=dict(color=colours, line=dict(color="#1B1F24", width=1)),
             textposition="outside", cliponaxis=False, constraintext="none", textfont=dict(size=16),
-            hovertext=[f"<b>{categories[i]}</b><br>{sname} {x:,.2f} {unit}"
-                       + ("<br>点击查看下一级" if hrefs and hrefs[i] else "")
+            hovertext=[f"<b>{categories[i]}</b><br>{sname} {with_unit(f'{x:,.2f}', unit)}"
+                       + ("<br>" + _("点击查看下一级") if hrefs and hrefs[i] else "")
                        for i, x in enumerate(xs)],
             hovertemplate="%{hovertext}<extra></extra>",
             customdata=list(hrefs) if hrefs is not None else None))
-    peak = max([0.0, *(in_unit(v, unit) for _, vals, _ in series for v in vals)])
+    peak = max([0.0, *(in_unit(v, unit) for _name, vals, _colour in series for v in vals)])
     layout = dict(barmode="group", bargap=0.28, bargroupgap=0.06,
                   yaxis=dict(tickvals=list(range(n)), ticktext=names, autorange="reversed",
                              showgrid=False, ticks="", ticklabelstandoff=8),
-                  xaxis=dict(title=dict(text=unit), range=[0, peak * 1.4 or 1], tickformat=",~g"))
+                  xaxis=dict(title=dict(text=unit_label(unit)), range=[0, peak * 1.4 or 1],
+                             tickformat=",~g"))
     per_row = BAR_PX * max(1, len(series)) * 0.72
-    return _figure(data, layout, title=title, subtitle=f"单位：{unit}；{subtitle}", note=note,
-                   dark=dark, height=max(400, int(240 + per_row * n)), empty=n == 0)
+    lead = _("单位：{unit}；{subtitle}").format(unit=unit_label(unit), subtitle=subtitle)
+    return _figure(data, layout, title=title, subtitle=lead, note=note, dark=dark,
+                   height=max(400, int(240 + per_row * n)), empty=n == 0)
 
 
 def ratio_history(periods: Sequence[str], values: Sequence[float | None],
@@ -209,7 +216,7 @@ def stock_trend(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
                 note: str, dark: bool = False) -> go.Figure:
     """Stocks (fen) month by month as lines in 万元/亿元, with a ratio on a
     right-hand axis (dotted); the latest values are labelled."""
-    unit = pick_unit([v for _, vals, _ in series for v in vals])
+    unit = pick_unit([v for _name, vals, _colour in series for v in vals])
     data = []
     for sname, vals, colour in series:
         ys = [in_unit(v, unit) for v in vals]
@@ -218,9 +225,10 @@ def stock_trend(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
             line=dict(color=colour, width=4), marker=dict(size=9),
             text=[f"{y:,.2f}" if i == len(ys) - 1 else "" for i, y in enumerate(ys)],
             textposition="top left", textfont=dict(size=16), cliponaxis=False,
-            hovertemplate=f"%{{x}} {sname} %{{y:,.2f}} {unit}<extra></extra>"))
+            hovertemplate=f"%{{x}} {sname} {with_unit('%{y:,.2f}', unit)}<extra></extra>"))
     layout: dict = dict(hovermode="x unified", xaxis=dict(type="category", showgrid=False),
-                        yaxis=dict(title=dict(text=unit), rangemode="tozero", tickformat=",~g"))
+                        yaxis=dict(title=dict(text=unit_label(unit)), rangemode="tozero",
+                                   tickformat=",~g"))
     if ratio is not None:
         rname, rvals = ratio
         data.append(dict(
@@ -231,6 +239,8 @@ def stock_trend(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
         layout["yaxis2"] = dict(overlaying="y", side="right", tickformat=".0%", dtick=0.2,
                                 range=[0, max([1.0, *(v for v in rvals if v is not None)])],
                                 showgrid=False, title=dict(text=rname, font=dict(size=17)))
-    lead = f"单位：{unit}"
-    return _figure(data, layout, title=title, subtitle=f"{lead}；{subtitle}" if subtitle else lead,
-                   note=note, dark=dark, height=520, empty=not periods)
+    units = unit_label(unit)
+    lead = _("单位：{unit}；{subtitle}").format(unit=units, subtitle=subtitle) if subtitle \
+        else _("单位：{unit}").format(unit=units)
+    return _figure(data, layout, title=title, subtitle=lead, note=note, dark=dark, height=520,
+                   empty=not periods)

@@ -8,6 +8,7 @@ from typing import Sequence
 from dash import dcc, html
 
 from components.drill import Crumb
+from data.i18n import _
 
 
 def breadcrumb(crumbs: Sequence[Crumb], id: str = "breadcrumb") -> html.Nav:
@@ -21,4 +22,4 @@ def breadcrumb(crumbs: Sequence[Crumb], id: str = "breadcrumb") -> html.Nav:
         else:
             items.append(html.Li(dcc.Link(crumb.label, href=crumb.href), className="breadcrumb-item"))
     return html.Nav(html.Ol(items, className="breadcrumb drill-breadcrumb"), id=id,
-                    **{"aria-label": "当前位置"})
+                    **{"aria-label": _("当前位置")})

@@ -19,11 +19,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from dash import dcc, html
 
+from components import format as fmt
 from components.format import in_unit, pct, pick_unit
 from components import levels
 from components.export import chart_menu
 from components.levels import LEVELS
-from data.i18n import language
+from data.i18n import N_, _, language
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '
                '"PingFang SC", sans-serif')
@@ -38,6 +39,8 @@ THIS_YEAR_COLOR = "#0072B2"
 
 LIGHT = "budget"
 DARK = "budget_dark"
+
+PER_HEAD = N_("元/人")  # the unit of amounts per head (a code, and its words)
 
 
 def _template(dark: bool) -> go.layout.Template:
@@ -96,6 +99,34 @@ def short(name: str | None, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+def unit_text(unit: str) -> str:
+    """A chart's unit (万元, 亿元, 元/人) in the current language."""
+    return _(PER_HEAD) if unit == PER_HEAD else fmt.unit_label(unit)
+
+
+def with_unit(number: str, unit: str) -> str:
+    """`1,234.56 万元` / `1,234.56 (10k yuan)`, as components.format.with_unit."""
+    return f"{number} ({unit_text(unit)})" if language() == "en" else f"{number} {unit_text(unit)}"
+
+
+def unit_subtitle(unit: str, rest: str = "") -> str:
+    """A subtitle led by the chart's unit: `单位：万元；…`."""
+    lead = _("单位：{unit}").format(unit=unit_text(unit))
+    return _("{lead}；{rest}").format(lead=lead, rest=rest) if rest else lead
+
+
+def date_format() -> str:
+    """The d3 format of a date on an axis or in a hover."""
+    return _("%Y年%-m月%-d日")
+
+
+def month_tick(month: int) -> str:
+    """`3月` / `Mar`: a month on a month axis."""
+    if language() == "en":
+        return fmt.MONTHS_EN[month - 1]
+    return f"{month}月"  # i18n: data (the Chinese form, as components.format.month_label)
+
+
 def finish(fig: go.Figure, *, title: str, subtitle: str | None, note: str, dark: bool,
            height: int) -> go.Figure:
     fig.update_layout(
@@ -117,7 +148,7 @@ def level_label(level: str | None, gap_pp: float | None) -> str:
     """`▲严重 落后 25.3 个百分点`, `●正常`, `○不评价`."""
     text = levels.text(level)
     if level in ("yellow", "orange", "red") and gap_pp is not None:
-        text += f" 落后{abs(gap_pp):.1f}个百分点"
+        text += " " + _("落后{gap}个百分点").format(gap=f"{abs(gap_pp):.1f}")
     return text
 
 
@@ -165,7 +196,7 @@ def ratio_bars(names: Sequence[str], ratios: Sequence[float | None], levels: Seq
 
 
 def empty_note(fig: go.Figure, dark: bool) -> None:
-    fig.add_annotation(text="所选范围内没有数据", xref="paper", yref="paper", x=0.5, y=0.5,
+    fig.add_annotation(text=_("所选范围内没有数据"), xref="paper", yref="paper", x=0.5, y=0.5,
                        showarrow=False, font=dict(size=22, color="#AEB6BF" if dark else "#5B646D"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -188,33 +219,37 @@ def execution_bars(rows: Sequence[Any], time_progress: float, *, title: str, not
     links = [hrefs[i] for i in order] if hrefs is not None else None
     unit = pick_unit([r.budget for r in rows] + [r.paid for r in rows])
     labels = [f"{pct(r.rate)}  {level_label(r.level, r.gap_pp)}" if r.rate is not None
-              else "无预算指标" for r in rows]
+              else _("无预算指标") for r in rows]
+    tp = pct(time_progress)
     hovers = [
-        f"<b>{r.name}</b><br>预算指标 {in_unit(r.budget, unit):,.2f} {unit}"
-        f"<br>已支付 {in_unit(r.paid, unit):,.2f} {unit}<br>执行率 {pct(r.rate)}"
-        f"（序时进度 {pct(time_progress)}）<br>{level_label(r.level, r.gap_pp)}"
-        f"<br>{rule_note}"
-        + ("<br>点击查看下一级" if links and links[k] else "")
+        "<br>".join([
+            f"<b>{r.name}</b>",
+            _("预算指标 {amount}").format(amount=with_unit(f"{in_unit(r.budget, unit):,.2f}",
+                                                        unit)),
+            _("已支付 {amount}").format(amount=with_unit(f"{in_unit(r.paid, unit):,.2f}", unit)),
+            _("执行率 {rate}（序时进度 {tp}）").format(rate=pct(r.rate), tp=tp),
+            level_label(r.level, r.gap_pp), rule_note,
+            *([_("点击查看下一级")] if links and links[k] else [])])
         for k, r in enumerate(rows)
     ]
     return ratio_bars(
         [r.name for r in rows], [r.rate for r in rows], [r.level for r in rows], labels, hovers,
-        reference=time_progress, reference_label=f"序时进度 {pct(time_progress)}",
+        reference=time_progress, reference_label=_("序时进度 {tp}").format(tp=tp),
         title=title,
-        subtitle=f"执行率 = 已支付 ÷ 预算指标；虚线为序时进度；{rule_note}",
+        subtitle=_("执行率 = 已支付 ÷ 预算指标；虚线为序时进度；{rule}").format(rule=rule_note),
         note=note, hrefs=links, dark=dark,
     )
 
 
 def amount_unit(values_fen: Sequence[int | None], population: int | None = None) -> str:
-    return "元/人" if population else pick_unit(values_fen)
+    return PER_HEAD if population else pick_unit(values_fen)
 
 
 def amount(fen: int | None, unit: str, population: int | None = None) -> float | None:
     """Fen in the chart's unit; per head (元/人) when a population is given."""
     if fen is None:
         return None
-    if unit == "元/人":
+    if unit == PER_HEAD:
         return fen / 100 / population if population else None
     return in_unit(fen, unit)
 
@@ -231,8 +266,8 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
     category's label (e.g. "▲严重 超预算") and `flag_levels` colour that
     category's rate bar by its level. Amounts in 万元/亿元 by magnitude, or
     元/人 when a population is given; the unit leads the subtitle."""
-    unit = amount_unit([v for _, vals, _ in series for v in vals], population)
-    fmt = ",.0f" if unit == "元/人" else ",.2f"
+    unit = amount_unit([v for _n, vals, _c in series for v in vals], population)
+    spec = ",.0f" if unit == PER_HEAD else ",.2f"
     names = [short(c) + (f"  {flags[i]}" if flags and flags[i] else "")
              for i, c in enumerate(categories)]
     budget = series[0][1] if series else []
@@ -241,16 +276,18 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
         xs = [amount(v, unit, population) for v in vals]
         text = []
         for i, x in enumerate(xs):
-            t = "—" if x is None else format(x, fmt)
+            t = "—" if x is None else format(x, spec)
             if s == rate_series and vals[i] is not None and budget[i]:
-                t += ("（" if horizontal else "<br>") + pct(vals[i] / budget[i]) \
-                    + ("）" if horizontal else "")
+                share = pct(vals[i] / budget[i])
+                t = (_("{amount}（{share}）").format(amount=t, share=share) if horizontal
+                     else f"{t}<br>{share}")
             text.append(t)
         colors: Any = color
         if s == rate_series and flag_levels:
             colors = [LEVELS[lv].color if lv else color for lv in flag_levels]
-        hover = [f"<b>{categories[i]}</b><br>{sname} {text[i]} {unit}"
-                 + ("<br>点击查看下一级" if hrefs and hrefs[i] else "") for i in range(len(xs))]
+        hover = [f"<b>{categories[i]}</b><br>{sname} {with_unit(text[i], unit)}"
+                 + ("<br>" + _("点击查看下一级") if hrefs and hrefs[i] else "")
+                 for i in range(len(xs))]
         bar = dict(name=sname, marker=dict(color=colors, line=dict(color="#1B1F24", width=1)),
                    text=text, textposition="outside", cliponaxis=False, constraintext="none",
                    textfont=dict(size=16), hovertext=hover,
@@ -264,19 +301,20 @@ def budget_vs_actual(categories: Sequence[str], series: Sequence[tuple[str, Sequ
     if horizontal:
         fig.update_yaxes(tickvals=list(range(n)), ticktext=names, autorange="reversed",
                          showgrid=False, ticks="", ticklabelstandoff=8)
-        peak = max([0.0, *(amount(v, unit, population) or 0 for _, vals, _ in series for v in vals)])
-        fig.update_xaxes(title=dict(text=unit), range=[0, peak * 1.4 or 1], tickformat=",~g")
+        peak = max([0.0, *(amount(v, unit, population) or 0
+                         for _n, vals, _c in series for v in vals)])
+        fig.update_xaxes(title=dict(text=unit_text(unit)), range=[0, peak * 1.4 or 1],
+                         tickformat=",~g")
         per_row = BAR_PX * max(1, len(series)) * 0.72
         height = max(400, int(240 + per_row * n))
     else:
-        fig.update_yaxes(title=dict(text=unit), tickformat=",~g")
+        fig.update_yaxes(title=dict(text=unit_text(unit)), tickformat=",~g")
         fig.update_xaxes(showgrid=False)
         height = 520
     fig.update_layout(barmode="group", bargap=0.28, bargroupgap=0.06)
     if n == 0:
         empty_note(fig, dark)
-    lead = f"单位：{unit}"
-    return finish(fig, title=title, subtitle=f"{lead}；{subtitle}" if subtitle else lead, note=note,
+    return finish(fig, title=title, subtitle=unit_subtitle(unit, subtitle), note=note,
                   dark=dark, height=height)
 
 
@@ -287,33 +325,38 @@ def monthly_trend(months: Sequence[int], this_year: Sequence[int | None],
     """Month by month: this year (solid, labelled) against the same month of
     last year (dashed). Months after the data date are None and not drawn."""
     unit = amount_unit(list(this_year) + list(last_year), population)
-    fmt = ",.0f" if unit == "元/人" else ",.1f"
-    xs = [f"{m}月" for m in months]
+    spec = ",.0f" if unit == PER_HEAD else ",.1f"
+    xs = [month_tick(m) for m in months]
     cur = [amount(v, unit, population) for v in this_year]
     prev = [amount(v, unit, population) for v in last_year]
     last = max((i for i, v in enumerate(cur) if v is not None), default=-1)
     fig = go.Figure(layout=dict(legend=dict(traceorder="reversed")))
+
+    def hover(y: int) -> str:
+        when = _("{year}年{month}").format(year=y, month="%{x}")
+        return f"{when} {with_unit(f'%{{y:{spec}}}', unit)}<extra></extra>"
+
     fig.add_trace(go.Scatter(
-        x=xs, y=prev, name=f"{year - 1}年同月", mode="lines+markers",
+        x=xs, y=prev, name=_("{year}年同月").format(year=year - 1), mode="lines+markers",
         line=dict(color=LAST_YEAR_COLOR, width=3, dash="dash"), marker=dict(size=9, symbol="square"),
-        hovertemplate=f"{year - 1}年%{{x}} %{{y:{fmt}}} {unit}<extra></extra>",
+        hovertemplate=hover(year - 1),
     ))
     fig.add_trace(go.Scatter(
-        x=xs, y=cur, name=f"{year}年", mode="lines+markers+text",
+        x=xs, y=cur, name=_("{year}年").format(year=year), mode="lines+markers+text",
         line=dict(color=THIS_YEAR_COLOR, width=4), marker=dict(size=11, symbol="circle"),
         # only the latest month is labelled: twelve labels collide on a half-width chart
-        text=[format(v, fmt) if v is not None and i == last else "" for i, v in enumerate(cur)],
+        text=[format(v, spec) if v is not None and i == last else "" for i, v in enumerate(cur)],
         textposition="top center",
         textfont=dict(size=15), cliponaxis=False,
-        hovertemplate=f"{year}年%{{x}} %{{y:{fmt}}} {unit}<extra></extra>",
+        hovertemplate=hover(year),
     ))
-    fig.update_yaxes(title=dict(text=unit), rangemode="tozero", tickformat=",~g")
+    fig.update_yaxes(title=dict(text=unit_text(unit)), rangemode="tozero", tickformat=",~g")
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(showgrid=False, categoryorder="array", categoryarray=xs)
     if not any(v is not None for v in cur + prev):
         empty_note(fig, dark)
-    lead = f"单位：{unit}"
-    return finish(fig, title=title, subtitle=f"{lead}；{subtitle or '实线为本年，虚线为上年同月'}",
+    return finish(fig, title=title,
+                  subtitle=unit_subtitle(unit, subtitle or _("实线为本年，虚线为上年同月")),
                   note=note, dark=dark, height=520)
 
 
@@ -326,25 +369,28 @@ def share_donut(names: Sequence[str], values_fen: Sequence[int], *, title: str, 
                    key=lambda t: -(t[1] or 0))
     items = [t for t in items if (t[1] or 0) > 0]
     if len(items) > top:
-        rest = sum(v for _, v, _ in items[top - 1:])
-        items = items[: top - 1] + [("其他", rest, None)]
-    unit = pick_unit([v for _, v, _ in items])
-    total = sum(v for _, v, _ in items)
+        rest = sum(v for _n, v, _h in items[top - 1:])
+        items = items[: top - 1] + [(_("其他"), rest, None)]
+    unit = pick_unit([v for _n, v, _h in items])
+    total = sum(v for _n, v, _h in items)
     fig = go.Figure(go.Pie(
-        labels=[short(n, 10) for n, _, _ in items], values=[in_unit(v, unit) for _, v, _ in items],
+        labels=[short(n, 10) for n, _v, _h in items],
+        values=[in_unit(v, unit) for _n, v, _h in items],
         hole=0.5, sort=False, direction="clockwise",
         textinfo="label+percent", textposition="outside", textfont=dict(size=17),
         marker=dict(colors=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
                             "#F0E442", "#999999"], line=dict(color="#FFFFFF", width=2)),
-        customdata=[h for _, _, h in items],
-        hovertemplate=f"%{{label}}<br>%{{value:,.2f}} {unit}（%{{percent}}）<extra></extra>",
+        customdata=[h for _n, _v, h in items],
+        hovertemplate="%{label}<br>" + _("{amount}（{share}）").format(
+            amount=with_unit("%{value:,.2f}", unit), share="%{percent}") + "<extra></extra>",
     ))
-    fig.add_annotation(text=f"合计<br><b>{in_unit(total, unit):,.2f}</b><br>{unit}", x=0.5, y=0.5,
+    total_text = f"<br><b>{in_unit(total, unit):,.2f}</b><br>{unit_text(unit)}"
+    fig.add_annotation(text=_("合计") + total_text, x=0.5, y=0.5,
                        xref="paper", yref="paper", showarrow=False, font=dict(size=20))
     fig.update_layout(showlegend=False, margin=dict(l=40, r=40, t=150, b=96))
     if not items:
         empty_note(fig, dark)
-    return finish(fig, title=title, subtitle=f"单位：{unit}", note=note, dark=dark, height=520)
+    return finish(fig, title=title, subtitle=unit_subtitle(unit), note=note, dark=dark, height=520)
 
 
 def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, title: str,
@@ -362,14 +408,15 @@ def level_counts(names: Sequence[str], counts: dict[str, Sequence[int]], *, titl
             marker=dict(color=lv.color, line=dict(color="#1B1F24", width=1)),
             text=[f"{lv.label} {v}" if v else "" for v in values], textposition="inside",
             insidetextanchor="start", textfont=dict(color=lv.text_color, size=16),
-            hovertext=[f"{names[i]}：{lv.label} {v} 项" for i, v in enumerate(values)],
-            hovertemplate="%{hovertext}<br>点击只看这条规则<extra></extra>",
+            hovertext=[_("{name}：{level} {n} 项").format(name=names[i], level=lv.label, n=v)
+                       for i, v in enumerate(values)],
+            hovertemplate="%{hovertext}<br>" + _("点击只看这条规则") + "<extra></extra>",
             customdata=list(hrefs) if hrefs is not None else None, width=0.7))
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
     fig.update_yaxes(tickvals=list(range(n)), ticktext=[short(x, 14) for x in names],
                      autorange="reversed", showgrid=False, ticks="", ticklabelstandoff=8)
     peak = max((sum(c[i] for c in counts.values()) for i in range(n)), default=0)
-    fig.update_xaxes(title=dict(text="预警数（项）"), rangemode="tozero", tickformat=",d",
+    fig.update_xaxes(title=dict(text=_("预警数（项）")), rangemode="tozero", tickformat=",d",
                      tick0=0, dtick=max(1, math.ceil(peak / 8)))
     if n == 0:
         empty_note(fig, dark)
@@ -382,6 +429,7 @@ def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title
     """Open breaches at each evaluation date, one line per level, each line
     named by its level in words and marked with its own symbol."""
     symbols = {"red": "x", "orange": "triangle-up", "yellow": "circle"}
+    when = date_format()
     fig = go.Figure()
     for key in ("red", "orange", "yellow"):
         lv = LEVELS[key]
@@ -389,9 +437,10 @@ def level_trend(dates: Sequence[Any], counts: dict[str, Sequence[int]], *, title
             x=list(dates), y=list(counts.get(key, [0] * len(dates))), mode="lines+markers",
             name=levels.text(key), line=dict(color=lv.color, width=4),
             marker=dict(symbol=symbols[key], size=12, line=dict(color="#1B1F24", width=1)),
-            hovertemplate=f"%{{x|%Y年%-m月%-d日}} {lv.label} %{{y}} 项<extra></extra>"))
-    fig.update_xaxes(tickformat="%Y年%-m月%-d日")
-    fig.update_yaxes(title=dict(text="未解除的预警（项）"), rangemode="tozero", tickformat=",d")
+            hovertemplate=f"%{{x|{when}}} " + _("{level} {n} 项").format(level=lv.label, n="%{y}")
+            + "<extra></extra>"))
+    fig.update_xaxes(tickformat=when)
+    fig.update_yaxes(title=dict(text=_("未解除的预警（项）")), rangemode="tozero", tickformat=",d")
     if not dates:
         empty_note(fig, dark)
     return finish(fig, title=title, subtitle=subtitle, note=note, dark=dark, height=520)

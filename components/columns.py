@@ -8,8 +8,9 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from components.charts import empty_note, finish
+from components.charts import empty_note, finish, unit_subtitle, unit_text, with_unit
 from components.format import in_unit, pick_unit
+from data.i18n import _
 
 
 def stacked_columns(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int], str]], *,
@@ -24,9 +25,9 @@ def stacked_columns(categories: Sequence[str], series: Sequence[tuple[str, Seque
         fig.add_trace(go.Bar(
             x=list(categories), y=[in_unit(v, unit) for v in vals], name=name,
             marker=dict(color=color, line=dict(color="#1B1F24", width=1)),
-            hovertext=[f"<b>{c}</b><br>{name} {in_unit(v, unit):,.2f} {unit}"
+            hovertext=[f"<b>{c}</b><br>{name} {with_unit(f'{in_unit(v, unit):,.2f}', unit)}"
                        + (f"<br>{marks[i]}" if marks and marks[i] else "")
-                       + ("<br>点击查看明细" if hrefs and hrefs[i] else "")
+                       + ("<br>" + _("点击查看明细") if hrefs and hrefs[i] else "")
                        for i, (c, v) in enumerate(zip(categories, vals))],
             hovertemplate="%{hovertext}<extra></extra>",
             customdata=list(hrefs) if hrefs is not None else None))
@@ -37,8 +38,8 @@ def stacked_columns(categories: Sequence[str], series: Sequence[tuple[str, Seque
     # labels must not look like numbers: a category annotation at "2026" is read as index 2026
     fig.update_xaxes(type="category", showgrid=False, tickangle=0,
                      tickfont=dict(size=14 if len(categories) > 16 else 17))
-    fig.update_yaxes(title=dict(text=unit), rangemode="tozero", tickformat=",~g")
+    fig.update_yaxes(title=dict(text=unit_text(unit)), rangemode="tozero", tickformat=",~g")
     if not any(totals):
         empty_note(fig, dark)
-    return finish(fig, title=title, subtitle=f"单位：{unit}；{subtitle}", note=note, dark=dark,
+    return finish(fig, title=title, subtitle=unit_subtitle(unit, subtitle), note=note, dark=dark,
                   height=540)

@@ -92,7 +92,7 @@ def crumbs_for(state: PageState, root: str, steps: Sequence[tuple[str, str, str]
     label) in drill order; a crumb's link keeps the keys up to and including
     its own and drops the deeper ones (and every key in `keep` stays).
     Several steps may share a key (a 类 → 款 → 项 chain in `func`)."""
-    drill_keys = {k for k, _, _ in steps}
+    drill_keys = {k for k, _code, _label in steps}
     base = {k: v for k, v in state.params.items() if k not in drill_keys or k in keep}
     out = [Crumb(root, urlstate.link(state.path, base))]
     acc: dict[str, str] = {}
@@ -158,7 +158,8 @@ def switch(label: str, options: Sequence[tuple[str, str, bool]], name: str) -> h
         [html.Span(label, className="drill-switch-label"),
          html.Div([dcc.Link(text, href=href, className="drill-switch-option"
                             + (" active" if active else ""),
-                            title=f"当前：{text}" if active else f"切换到{text}")
+                            title=(_("当前：{option}") if active else _("切换到{option}"))
+                            .format(option=text))
                    for text, href, active in options],
                   className="drill-switch-options", role="group", **{"aria-label": label})],
         className="drill-switch", id=f"switch-{name}")
@@ -195,25 +196,26 @@ def chart(name: str, fig, filename: str) -> html.Div:
 
 
 def headline(budget: int, paid: int, rate: float | None, level: str | None, gap: float | None,
-             tp: float, *, rule_note: str, budget_title: str = "预算指标",
-             paid_title: str = "已支付", id_prefix: str = "head") -> html.Div:
-    """Budget, paid and the execution rate against time progress, as tiles;
-    `rule_note` (the rule that set the level, its lines) is the badge's tooltip."""
+             tp: float, *, rule_note: str, budget_title: str | None = None,
+             paid_title: str | None = None, id_prefix: str = "head") -> html.Div:
+    """Budget, paid and the execution rate against time progress, as tiles
+    (titled 预算指标 and 已支付 unless told); `rule_note` (the rule that set
+    the level, its lines) is the badge's tooltip."""
     from components.kpi import kpi_tile, money_figure
 
     b_num, b_unit = money_figure(budget)
     p_num, p_unit = money_figure(paid)
     return html.Div([
-        kpi_tile(budget_title, b_num, b_unit, show_level=False, tile_id=f"{id_prefix}-budget",
-                 sub="截至日期已下达的全部指标（含调整）"),
-        kpi_tile(paid_title, p_num, p_unit, show_level=False, tile_id=f"{id_prefix}-paid",
-                 sub="截至日期国库集中支付（含退回冲减）"),
-        kpi_tile("执行率", fmt.pct(rate), "", level=level, show_level=True, level_title=rule_note,
+        kpi_tile(budget_title or _("预算指标"), b_num, b_unit, show_level=False,
+                 tile_id=f"{id_prefix}-budget", sub=_("截至日期已下达的全部指标（含调整）")),
+        kpi_tile(paid_title or _("已支付"), p_num, p_unit, show_level=False,
+                 tile_id=f"{id_prefix}-paid", sub=_("截至日期国库集中支付（含退回冲减）")),
+        kpi_tile(_("执行率"), fmt.pct(rate), "", level=level, show_level=True, level_title=rule_note,
                  rate=rate,
                  time_progress=tp, tile_id=f"{id_prefix}-rate",
                  level_text=None if gap is None else fmt.pp(gap),
-                 sub=[html.Div(f"序时进度 {fmt.pct(tp)}"),
-                      html.Div(f"与序时进度相差 {fmt.pp(gap)}")]),
+                 sub=[html.Div(_("序时进度 {tp}").format(tp=fmt.pct(tp))),
+                      html.Div(_("与序时进度相差 {gap}").format(gap=fmt.pp(gap)))]),
     ], className="kpi-grid drill-kpis")
 
 
@@ -227,16 +229,16 @@ def resolve_units(names: Names, dept: str | None, agency: str | None, project: s
         if project in names.agency_of:
             agency = names.agency_of[project]
         else:
-            notes.append(f"链接中的项目代码“{project}”不存在，已显示上一级。")
+            notes.append(_("链接中的项目代码“{code}”不存在，已显示上一级。").format(code=project))
             project = None
     if agency:
         if agency in names.agency:
             dept = names.dept_of.get(agency, agency)
         else:
-            notes.append(f"链接中的单位代码“{agency}”不存在，已显示上一级。")
+            notes.append(_("链接中的单位代码“{code}”不存在，已显示上一级。").format(code=agency))
             agency = None
     if dept and dept not in names.agency:
-        notes.append(f"链接中的部门代码“{dept}”不存在，已显示上一级。")
+        notes.append(_("链接中的部门代码“{code}”不存在，已显示上一级。").format(code=dept))
         dept = None
     return dept, agency, project, notes
 
@@ -251,12 +253,12 @@ def unit_steps(names: Names, dept: str | None, agency: str | None, project: str 
     """Breadcrumb steps of a department → agency → project chain."""
     steps = []
     if dept:
-        steps.append(("dept", dept, f"部门：{names.agency.get(dept, dept)}"))
+        steps.append(("dept", dept, _("部门：{name}").format(name=names.agency.get(dept, dept))))
     if agency:
-        steps.append(("agency", agency,
-                      f"单位：{names.agency_label(agency)}"))
+        steps.append(("agency", agency, _("单位：{name}").format(name=names.agency_label(agency))))
     if project:
-        steps.append(("project", project, f"项目：{names.project.get(project, project)}"))
+        steps.append(("project", project,
+                      _("项目：{name}").format(name=names.project.get(project, project))))
     return steps
 
 
@@ -299,7 +301,7 @@ def url_select(name: str, label: str, options: Sequence[tuple[str, str]], value:
 def follow_select(value: str | None, spec: dict | None):
     if not spec:
         return no_update
-    path, _, search = spec["base"].partition("?")
+    path, _sep, search = spec["base"].partition("?")
     params = urlstate.parse(search)
     if (value or None) == params.get(spec["key"]):
         return no_update
@@ -315,7 +317,9 @@ def overspent(level: str | None, rule_name: str, excess_fen: int):
         return None
     return html.Div(dbc.Alert(
         [html.I(className="bi bi-x-octagon-fill me-2", **{"aria-hidden": "true"}),
-         f"{levels.text(level)} {rule_name}：已支付超出可用指标 {fmt.money(excess_fen)}"],
+         f"{levels.text(level)} "
+         + _("{rule}：已支付超出可用指标 {amount}").format(rule=rule_name,
+                                                          amount=fmt.money(excess_fen))],
         color="danger", className="drill-notice", id="quota-over"))
 
 

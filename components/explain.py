@@ -7,8 +7,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from data.glossary import Term
+from data.i18n import N_, _
 
-SECTIONS = (("what", "这是什么"), ("why", "为什么重要"), ("basis", "依据"))
+SECTIONS = (("what", N_("这是什么")), ("why", N_("为什么重要")), ("basis", N_("依据")))
 
 
 def panel(term: Term, lines: str | None = None, more_href: str | None = None) -> html.Dl:
@@ -16,11 +17,11 @@ def panel(term: Term, lines: str | None = None, more_href: str | None = None) ->
     `more_href` a link to the term in the glossary."""
     rows = []
     for field, label in SECTIONS:
-        rows += [html.Dt(label), html.Dd(getattr(term, field), **{"data-section": field})]
+        rows += [html.Dt(_(label)), html.Dd(_(getattr(term, field)), **{"data-section": field})]
     if lines:
-        rows += [html.Dt("预警线"), html.Dd(lines, **{"data-section": "lines"})]
+        rows += [html.Dt(_("预警线")), html.Dd(lines, **{"data-section": "lines"})]
     if more_href:
-        rows.append(html.Dd(dcc.Link("在名词解释中查看 ›", href=more_href,
+        rows.append(html.Dd(dcc.Link(_("在名词解释中查看 ›"), href=more_href,
                                      className="explain-more touch-link")))
     return html.Dl(rows, className="explain-panel")
 
@@ -31,6 +32,6 @@ def folded(term: Term, lines: str | None = None, more_href: str | None = None,
     works with the keyboard and a screen reader)."""
     return html.Details(
         [html.Summary([html.I(className="bi bi-question-circle me-1", **{"aria-hidden": "true"}),
-                       "这是什么？"], className="explain-button"),
+                       _("这是什么？")], className="explain-button"),
          panel(term, lines, more_href)],
         className="explain", id=panel_id, **{"data-term": term.key})

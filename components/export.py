@@ -9,7 +9,8 @@ from typing import Any, Sequence
 
 from dash import dcc, html
 
-from data.export_xlsx import MONEY, Column
+from data.export_xlsx import Column
+from data.i18n import _
 
 CHART = "export-chart"  # a chart's PNG / SVG buttons: {"type", "name", "fmt"}
 CHART_META = "export-chart-meta"  # the chart's file name
@@ -55,24 +56,24 @@ def chart_menu(graph_id: Any, filename: str) -> html.Div:
     key = key_of(graph_id)
     return html.Div(dcc.Loading([
         _button("bi-file-image", "PNG", {"type": CHART, "name": key, "fmt": "png"},
-                "导出为 PNG 图片（幻灯片用） / export as PNG"),
+                _("导出为 PNG 图片（幻灯片用）")),
         _button("bi-filetype-svg", "SVG", {"type": CHART, "name": key, "fmt": "svg"},
-                "导出为 SVG 矢量图（含字体） / export as SVG"),
+                _("导出为 SVG 矢量图（含字体）")),
         dcc.Store(id={"type": CHART_META, "name": key}, data={"filename": filename}),
         dcc.Store(id={"type": CHART_REQUEST, "name": key}),
         dcc.Download(id={"type": CHART_FILE, "name": key}),
         _message(CHART, key),
-    ], **LOADING), className="export-menu no-print", role="group", **{"aria-label": "导出图表"})
+    ], **LOADING), className="export-menu no-print", role="group",
+        **{"aria-label": _("导出图表")})
 
 
 def table_menu(kind: str, name: str) -> html.Div:
     """`kind`: ROWS (the rows the list holds) or PAYMENTS (the grid's whole
     selection, queried again on the server)."""
     file_type = ROWS_FILE if kind == ROWS else PAYMENTS_FILE
-    title = ("导出本表为 Excel / export this table to Excel" if kind == ROWS else
-             "导出全部符合条件的支付明细为 Excel / export every matching payment to Excel")
+    title = _("导出本表为 Excel") if kind == ROWS else _("导出全部符合条件的支付明细为 Excel")
     return html.Div(dcc.Loading([
-        _button("bi-file-earmark-excel", "导出 Excel", {"type": kind, "name": name}, title),
+        _button("bi-file-earmark-excel", _("导出 Excel"), {"type": kind, "name": name}, title),
         dcc.Download(id={"type": file_type, "name": name}),
         _message(kind, name),
     ], **LOADING), className="export-menu no-print")
@@ -98,9 +99,8 @@ def number_format(spec: str) -> str | None:
 
 
 def column_format(col: dict[str, Any]) -> str | None:
-    header = col.get("headerName") or ""
-    if "（万元）" in header or "（元）" in header:
-        return MONEY
+    """The Excel format of a column, from its d3 value formatter (a money
+    column's `,.2f` is data.export_xlsx.MONEY)."""
     formatter = col.get("valueFormatter")
     code = formatter.get("function", "") if isinstance(formatter, dict) else ""
     spec = _D3.search(code)

@@ -8,11 +8,13 @@ from datetime import date
 
 from data.i18n import N_, _, language, ngettext
 
-UNITS = {"亿元": N_("亿元"), "万元": N_("万元"), "元": N_("元")}
+# The money units as codes (a chart's unit, a `money` argument); unit_label names them.
+YI, WAN, YUAN = N_("亿元"), N_("万元"), N_("元")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 yuan = 1,000,000 fen
 FEN_PER_YI = 10_000 * FEN_PER_WAN
+FEN_PER = {YI: FEN_PER_YI, WAN: FEN_PER_WAN, YUAN: 100}
 
 
 def wan(fen: int | None) -> float | None:
@@ -25,19 +27,15 @@ def money(fen: int | None, unit: str = "auto", digits: int = 2) -> str:
     if fen is None:
         return "—"
     if unit == "auto":
-        unit = "亿元" if abs(fen) >= FEN_PER_YI else "万元"
-    if unit == "亿元":
-        return with_unit(f"{fen / FEN_PER_YI:,.{digits}f}", unit)
-    if unit == "万元":
-        return with_unit(f"{fen / FEN_PER_WAN:,.{digits}f}", unit)
-    if unit == "元":
-        return with_unit(f"{fen / 100:,.2f}", unit)
-    raise ValueError(f"unknown unit {unit!r}")
+        unit = YI if abs(fen) >= FEN_PER_YI else WAN
+    if unit not in FEN_PER:
+        raise ValueError(f"unknown unit {unit!r}")
+    return with_unit(f"{fen / FEN_PER[unit]:,.{2 if unit == YUAN else digits}f}", unit)
 
 
 def unit_label(unit: str) -> str:
     """万元 / 亿元 / 元 in the current language (10k yuan / 100m yuan / yuan)."""
-    return _(UNITS[unit]) if unit in UNITS else unit
+    return _(unit) if unit in FEN_PER else unit
 
 
 def with_unit(number: str, unit: str) -> str:
@@ -49,7 +47,7 @@ def with_unit(number: str, unit: str) -> str:
 
 
 def yuan(fen: int | None) -> str:
-    return money(fen, "元")
+    return money(fen, YUAN)
 
 
 def pct(ratio: float | None, digits: int = 1) -> str:
@@ -69,16 +67,17 @@ def long_date(d: date | None) -> str:
     """2025年9月30日 / 30 Sep 2025."""
     if d is None:
         return "—"
-    if language() == "en":
-        return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
-    return f"{d.year}年{d.month}月{d.day}日"
+    return _("{year}年{month}月{day}日").format(year=d.year, month=_month(d.month), day=d.day)
 
 
 def month_label(year: int, month: int) -> str:
     """2025年9月 / Sep 2025."""
-    if language() == "en":
-        return f"{MONTHS_EN[month - 1]} {year}"
-    return f"{year}年{month}月"
+    return _("{year}年{month}月").format(year=year, month=_month(month))
+
+
+def _month(month: int) -> str | int:
+    """A month inside a date: its number in Chinese (9月), its name in English (Sep)."""
+    return MONTHS_EN[month - 1] if language() == "en" else month
 
 
 def as_of_note(d: date | None, source: str | None = None) -> str:
@@ -92,15 +91,12 @@ def pick_unit(values_fen) -> str:
     """The unit a chart uses for a set of amounts: 亿元 once the largest
     reaches 1 亿元, else 万元 (one unit per chart, so bars compare)."""
     peak = max((abs(v) for v in values_fen if v is not None), default=0)
-    return "亿元" if peak >= FEN_PER_YI else "万元"
+    return YI if peak >= FEN_PER_YI else WAN
 
 
 def in_unit(fen: int | None, unit: str) -> float | None:
     """Fen as a number in `unit` (万元, 亿元 or 元) for chart axes."""
-    if fen is None:
-        return None
-    divisor = {"亿元": FEN_PER_YI, "万元": FEN_PER_WAN, "元": 100}[unit]
-    return fen / divisor
+    return None if fen is None else fen / FEN_PER[unit]
 
 
 def measure(value, unit: str | None) -> str:
@@ -108,7 +104,7 @@ def measure(value, unit: str | None) -> str:
     if value is None:
         return "—"
     if unit == "yuan":
-        return money(int(round(float(value) * 100)), "auto" if abs(value) >= 10_000 else "元")
+        return money(int(round(float(value) * 100)), "auto" if abs(value) >= 10_000 else YUAN)
     if unit == "ratio":
         return pct(float(value))
     if unit == "pp":

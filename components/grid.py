@@ -15,9 +15,11 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from components import drill, export, urlstate
+from components import format as fmt
 from components.format import wan
 from components import levels
 from data.hierarchy import Names
+from data.i18n import N_, _, language
 from data.rules import LEVEL_ORDER, RULES
 from data.query import Scope
 
@@ -36,11 +38,18 @@ SORT_KEYS = {
     "payee": "payee_acct_name", "amount": "amount", "bgt": "bgt_id",
 }
 
-LOCALE = {
-    "page": "第", "of": "/", "to": "至", "more": "更多", "next": "下一页", "previous": "上一页",
-    "first": "首页", "last": "末页", "loadingOoo": "加载中…", "noRowsToShow": "没有记录",
-    "pageSizeSelectorLabel": "每页", "ariaPageSizeSelectorLabel": "每页",
+# AG Grid's own words in Chinese (English is AG Grid's default).
+LOCALE_ZH = {
+    "page": "第", "of": "/", "to": "至", "more": "更多", "next": "下一页",  # i18n: data
+    "previous": "上一页", "first": "首页", "last": "末页", "loadingOoo": "加载中…",  # i18n: data
+    "noRowsToShow": "没有记录", "pageSizeSelectorLabel": "每页",  # i18n: data
+    "ariaPageSizeSelectorLabel": "每页",  # i18n: data
 }
+
+
+def locale_text() -> dict[str, str]:
+    return LOCALE_ZH if language() == "zh" else {}
+
 
 def class_rules(field: str) -> dict[str, str]:
     """Cell colour classes from a level key the row carries in `field`."""
@@ -63,36 +72,51 @@ def flag_text(flags: dict[str, str] | None) -> str:
     if not flags:
         return ""
     items = sorted(flags.items(), key=lambda kv: (LEVEL_ORDER[kv[1]], kv[0]))
-    return "；".join(f"{levels.text(lv)} {RULES[rule].name_zh}" for rule, lv in items)
+    return _("；").join(f"{levels.text(lv)} {RULES[rule].name}" for rule, lv in items)
 
 
 def quota_text(bgt_id: str | None, exists: bool) -> str:
     if not (bgt_id or "").strip():
-        return "▲无指标（未填指标编号）"
-    return bgt_id if exists else f"{bgt_id} ▲无指标"
+        return _("▲无指标（未填指标编号）")
+    return bgt_id if exists else f"{bgt_id} " + _("▲无指标")
 
 
 # -- the payment grid -------------------------------------------------------------------
 
+# headers marked for the catalog: payment_columns() has them in the current language
 PAYMENT_COLUMNS: list[dict[str, Any]] = [
-    {"field": "pay_cert_id", "headerName": "支付凭证号", "width": 240, "pinned": "left"},
-    {"field": "pay_date", "headerName": "支付日期", "width": 140},
-    {"field": "agency", "headerName": "单位", "width": 250, "tooltipField": "agency"},
-    {"field": "project", "headerName": "项目", "width": 230, "tooltipField": "project"},
-    {"field": "func", "headerName": "功能科目", "width": 240, "tooltipField": "func"},
-    {"field": "eco", "headerName": "经济科目", "width": 210, "tooltipField": "eco"},
-    {"field": "payee", "headerName": "收款人", "width": 270, "tooltipField": "payee"},
-    {"field": "use", "headerName": "用途", "flex": 1, "minWidth": 220, "sortable": False,
+    {"field": "pay_cert_id", "headerName": N_("支付凭证号"), "width": 240, "pinned": "left"},
+    {"field": "pay_date", "headerName": N_("支付日期"), "width": 140},
+    {"field": "agency", "headerName": N_("单位"), "width": 250, "tooltipField": "agency"},
+    {"field": "project", "headerName": N_("项目"), "width": 230, "tooltipField": "project"},
+    {"field": "func", "headerName": N_("功能科目"), "width": 240, "tooltipField": "func"},
+    {"field": "eco", "headerName": N_("经济科目"), "width": 210, "tooltipField": "eco"},
+    {"field": "payee", "headerName": N_("收款人"), "width": 270, "tooltipField": "payee"},
+    {"field": "use", "headerName": N_("用途"), "flex": 1, "minWidth": 220, "sortable": False,
      "tooltipField": "use"},
-    {"field": "amount", "headerName": "金额（元）", "width": 170, "type": "rightAligned",
+    {"field": "amount", "headerName": N_("金额（元）"), "width": 170, "type": "rightAligned",
      "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.2f')(params.value / 100)"},
      "cellClass": "num ag-right-aligned-cell"},
-    {"field": "bgt", "headerName": "指标编号", "width": 250, "tooltipField": "bgt",
+    {"field": "bgt", "headerName": N_("指标编号"), "width": 250, "tooltipField": "bgt",
      "cellClassRules": class_rules("bgt_lvl")},
-    {"field": "flags", "headerName": "预警标记", "width": 280, "sortable": False,
+    {"field": "flags", "headerName": N_("预警标记"), "width": 280, "sortable": False,
      "tooltipField": "flags",
      "cellClassRules": class_rules("flag_lvl")},
 ]
+
+
+def headed(columns: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Column definitions whose headers are marked with N_, headed in the
+    current language."""
+    out = []
+    for c in columns:
+        header = c["headerName"]
+        out.append({**c, "headerName": _(header)})
+    return out
+
+
+def payment_columns() -> list[dict[str, Any]]:
+    return headed(PAYMENT_COLUMNS)
 
 
 def payment_query(scope: Scope, *, bgt_id: str | None = None, search: str | None = None,
@@ -108,31 +132,33 @@ def scope_of(query: dict[str, Any]) -> Scope:
 
 
 def payment_grid(name: str, query: dict[str, Any], *, dark: bool = False,
-                 title: str = "支付明细", hide: Sequence[str] = ()) -> html.Div:
-    """`hide`: columns that are the same on every row at this level (the
-    quota's own coding above a quota's payments), so the rest fit a screen."""
+                 title: str | None = None, hide: Sequence[str] = ()) -> html.Div:
+    """`title` defaults to 支付明细. `hide`: columns that are the same on every
+    row at this level (the quota's own coding above a quota's payments), so
+    the rest fit a screen."""
     search = query.get("search") or ""
-    columns = [{**c, "hide": c["field"] in hide} for c in PAYMENT_COLUMNS]
+    columns = [{**c, "hide": c["field"] in hide} for c in payment_columns()]
     return html.Div(
         [
             drill.nav(name),
             dcc.Store(id={"type": QUERY, "name": name}, data=query),
             html.Div(
-                [html.H3(title, className="section-title"),
+                [html.H3(title or _("支付明细"), className="section-title"),
                  html.Div([
-                     html.Label([html.Span("搜索支付明细", className="visually-hidden"),
+                     html.Label([html.Span(_("搜索支付明细"), className="visually-hidden"),
                                  dcc.Input(id={"type": SEARCH, "name": name}, type="search",
-                                           value=search, placeholder="搜索收款人、用途或凭证号",
+                                           value=search,
+                                           placeholder=_("搜索收款人、用途或凭证号"),
                                            debounce=True,
                                            className="form-control grid-search-input")]),
                      dbc.Button([html.I(className="bi bi-search me-1", **{"aria-hidden": "true"}),
-                                 "搜索"], id={"type": SEARCH_GO, "name": name},
+                                 _("搜索")], id={"type": SEARCH_GO, "name": name},
                                 color="primary", className="grid-search-go"),
                      export.table_menu(export.PAYMENTS, name),
                  ], className="grid-search")],
                 className="grid-head"),
-            html.P(f"搜索“{search}”的结果；清空搜索框可显示全部。" if search else
-                   "点击列标题排序；金额单位为元；“▲”标记为预警规则命中。",
+            html.P(_("搜索“{search}”的结果；清空搜索框可显示全部。").format(search=search) if search
+                   else _("点击列标题排序；金额单位为元；“▲”标记为预警规则命中。"),
                    className="grid-hint"),
             paged_grid({"type": PAYMENTS, "name": name}, columns, dark=dark,
                        className="drill-grid payment-grid"),
@@ -160,7 +186,7 @@ def paged_grid(grid_id: Any, columns: list[dict[str, Any]], *, dark: bool, class
             "maxBlocksInCache": 20,
             "infiniteInitialRowCount": 1,
             "suppressCellFocus": True,
-            "localeText": LOCALE,
+            "localeText": locale_text(),
             **({"rowClassRules": {"drill-row": "params.data != null && params.data.href != null"}}
                if row_id else {}),
         },
@@ -220,14 +246,16 @@ def search_to_url(_committed, _clicks, value, query):
     value = (value or "").strip()[:drill.MAX_PARAM] or None
     if value == (query.get("search") or None):
         return no_update
-    path, _, search = query["href"].partition("?")
+    path, _sep, search = query["href"].partition("?")
     return urlstate.link(path, urlstate.parse(search), q=value)
 
 
 # -- client-side drill lists --------------------------------------------------------------
 
-def money_col(field: str, header: str, unit: str = "万元") -> dict[str, Any]:
-    return {"field": field, "headerName": f"{header}（{unit}）", "type": "rightAligned",
+def money_col(field: str, header: str, unit: str = "万元") -> dict[str, Any]:  # i18n: data
+    """`header` in the current language; `unit` a code of components.format."""
+    return {"field": field, "type": "rightAligned",
+            "headerName": _("{header}（{unit}）").format(header=header, unit=fmt.unit_label(unit)),
             "valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"},
             "cellClass": "num ag-right-aligned-cell", "minWidth": 150}
 
@@ -238,9 +266,11 @@ def rate_col(field: str, header: str) -> dict[str, Any]:
             "cellClass": "num ag-right-aligned-cell"}
 
 
-def level_col(field: str = "level", header: str = "状态", key: str = "lvl") -> dict[str, Any]:
-    """A level shown as its text (`▲严重 …`), coloured from the row's `key`."""
-    return {"field": field, "headerName": header, "minWidth": 230, "cellClassRules": class_rules(key)}
+def level_col(field: str = "level", header: str | None = None, key: str = "lvl") -> dict[str, Any]:
+    """A level shown as its text (`▲严重 …`), coloured from the row's `key`;
+    headed 状态 unless told."""
+    return {"field": field, "headerName": header or _("状态"), "minWidth": 230,
+            "cellClassRules": class_rules(key)}
 
 
 def drill_list(name: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], *,
@@ -259,7 +289,8 @@ def drill_list(name: str, columns: list[dict[str, Any]], rows: list[dict[str, An
             columnDefs=columns,
             defaultColDef={"sortable": True, "resizable": True, "suppressHeaderMenuButton": True},
             getRowId="params.data._id",
-            dashGridOptions={"theme": theme(dark), "suppressCellFocus": True, "localeText": LOCALE,
+            dashGridOptions={"theme": theme(dark), "suppressCellFocus": True,
+                             "localeText": locale_text(),
                              "rowClassRules": {"drill-row": "params.data.href != null"}},
             columnSize="responsiveSizeToFit",
             style={"height": f"{height}px"},
@@ -280,8 +311,9 @@ def exec_list_rows(rows: Sequence[Any], hrefs: Sequence[str | None]) -> list[dic
 def exec_list_columns(name_header: str) -> list[dict[str, Any]]:
     return [
         {"field": "name", "headerName": name_header, "minWidth": 240, "tooltipField": "name"},
-        money_col("budget", "预算指标"), money_col("paid", "已支付"), rate_col("rate", "执行率"),
-        {"field": "gap", "headerName": "与序时进度差（个百分点）", "type": "rightAligned",
+        money_col("budget", _("预算指标")), money_col("paid", _("已支付")),
+        rate_col("rate", _("执行率")),
+        {"field": "gap", "headerName": _("与序时进度差（个百分点）"), "type": "rightAligned",
          "minWidth": 140, "cellClass": "num ag-right-aligned-cell", "sort": "asc",
          "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.1f')(params.value)"}},
         level_col(),
@@ -296,11 +328,11 @@ def quota_rows(quotas: Sequence[dict[str, Any]], names: Names, hrefs: Sequence[s
     for q, h in zip(quotas, hrefs):
         over = flags.get(q["bgt_id"], {}).get("PAY_OVER_QUOTA")
         if over:
-            status = f"{levels.text(over)} {RULES['PAY_OVER_QUOTA'].name_zh}"
+            status = f"{levels.text(over)} {RULES['PAY_OVER_QUOTA'].name}"
         elif q.get("ori_bgt_id"):
-            status = f"调整原指标 {q['ori_bgt_id']}"
+            status = _("调整原指标 {bgt_id}").format(bgt_id=q["ori_bgt_id"])
         else:
-            status = "●正常" if q["paid"] else "○尚未支付"
+            status = levels.text("green") if q["paid"] else levels.MARK[None] + _("尚未支付")
         out.append({
             "bgt_id": q["bgt_id"],
             "project": q.get("pro_name") or "—",
@@ -315,13 +347,14 @@ def quota_rows(quotas: Sequence[dict[str, Any]], names: Names, hrefs: Sequence[s
     return out
 
 
-QUOTA_COLUMNS: list[dict[str, Any]] = [
-    {"field": "bgt_id", "headerName": "指标编号", "minWidth": 170},
-    {"field": "project", "headerName": "项目", "minWidth": 200, "tooltipField": "project"},
-    {"field": "func", "headerName": "功能科目", "minWidth": 200},
-    {"field": "eco", "headerName": "经济科目", "minWidth": 180},
-    {"field": "doc", "headerName": "指标文号", "minWidth": 160},
-    {"field": "doc_date", "headerName": "发文日期", "minWidth": 120},
-    money_col("available", "可用指标"), money_col("paid", "已支付"), rate_col("rate", "执行率"),
-    level_col("level", "状态"),
-]
+def quota_columns() -> list[dict[str, Any]]:
+    return [
+        {"field": "bgt_id", "headerName": _("指标编号"), "minWidth": 170},
+        {"field": "project", "headerName": _("项目"), "minWidth": 200, "tooltipField": "project"},
+        {"field": "func", "headerName": _("功能科目"), "minWidth": 200},
+        {"field": "eco", "headerName": _("经济科目"), "minWidth": 180},
+        {"field": "doc", "headerName": _("指标文号"), "minWidth": 160},
+        {"field": "doc_date", "headerName": _("发文日期"), "minWidth": 120},
+        money_col("available", _("可用指标")), money_col("paid", _("已支付")),
+        rate_col("rate", _("执行率")), level_col("level"),
+    ]

@@ -7,13 +7,15 @@ from dash import dcc, html
 
 from components import format as fmt
 from components import levels
+from data.i18n import _
 
 
 def money_figure(fen: int | None, unit: str = "auto") -> tuple[str, str]:
-    """('12.34', '亿元') for a tile's big figure."""
-    text = fmt.money(fen, unit)
-    number, _, unit_text = text.rpartition(" ")
-    return (number, unit_text) if number else (text, "")
+    """('12.34', '亿元') for a tile's big figure (the unit in the current language)."""
+    if fen is None:
+        return "—", ""
+    unit = fmt.pick_unit([fen]) if unit == "auto" else unit
+    return f"{fmt.in_unit(fen, unit):,.2f}", fmt.unit_label(unit)
 
 
 def progress_bar(rate: float | None, time_progress: float | None = None) -> html.Div | None:
@@ -22,7 +24,8 @@ def progress_bar(rate: float | None, time_progress: float | None = None) -> html
         return None
     marks = []
     if time_progress is not None:
-        marks.append(html.Div(className="kpi-progress-tp", title=f"序时进度 {fmt.pct(time_progress)}",
+        marks.append(html.Div(className="kpi-progress-tp",
+                              title=_("序时进度 {tp}").format(tp=fmt.pct(time_progress)),
                               style={"left": f"{min(max(time_progress, 0), 1) * 100:.1f}%"}))
     return html.Div(
         [html.Div(className="kpi-progress-bar",
@@ -46,12 +49,13 @@ def kpi_tile(
     time_progress: float | None = None,
     explain: str | None = None,
     href: str | None = None,
-    link_text: str = "查看明细",
+    link_text: str | None = None,
     tile_id: str | None = None,
 ) -> html.Div:
     """One tile. `href` None means no link (the drill-down page does not
-    exist yet); `show_level` False hides the badge where no rule applies;
-    `level_title` is the badge's tooltip (the rule and its lines)."""
+    exist yet), `link_text` its words (default 查看明细); `show_level` False
+    hides the badge where no rule applies; `level_title` is the badge's
+    tooltip (the rule and its lines)."""
     head = [html.H3(title, className="kpi-title")]
     if explain:
         head[0].children = [title, html.I(className="bi bi-question-circle kpi-help ms-2",
@@ -68,8 +72,9 @@ def kpi_tile(
         html.P(explain, className="kpi-explain") if explain else None,
     ]
     if href:
-        children.append(dcc.Link([link_text, html.I(className="bi bi-chevron-right ms-1",
-                                                    **{"aria-hidden": "true"})],
+        children.append(dcc.Link([link_text or _("查看明细"),
+                                  html.I(className="bi bi-chevron-right ms-1",
+                                         **{"aria-hidden": "true"})],
                                  href=href, className="kpi-link"))
     return html.Div([c for c in children if c is not None], className="kpi",
                     id=tile_id or f"kpi-{title}",

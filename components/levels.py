@@ -1,34 +1,37 @@
 """Warning levels as people see them: colour-blind-safe colours (Okabe–Ito),
-always with an icon and a word so colour is never the only signal. The levels,
-their order and their words are the rule engine's (data.rules)."""
+always with an icon and a word so colour is never the only signal. The levels
+and their order are the rule engine's (data.rules), and so are the Chinese
+words (data.rules.grading.LEVEL_ZH), written out here for the catalog."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dash import html
 
-from data.rules.grading import LEVEL_ORDER, LEVEL_ZH
+from data.i18n import N_, _
+from data.rules.grading import LEVEL_ORDER
 
 
 @dataclass(frozen=True)
 class Level:
     key: str
-    label: str  # Chinese word shown beside the colour
-    label_en: str
+    label_zh: str  # the word shown beside the colour (a msgid)
     color: str
     text_color: str  # readable on `color`
     icon: str  # Bootstrap Icons class
 
+    @property
+    def label(self) -> str:
+        """The word in the current language."""
+        return _(self.label_zh)
+
 
 LEVELS: dict[str | None, Level] = {
-    "green": Level("green", LEVEL_ZH["green"], "normal", "#009E73", "#ffffff",
-                   "bi-check-circle-fill"),
-    "yellow": Level("yellow", LEVEL_ZH["yellow"], "watch", "#F0E442", "#000000",
-                    "bi-exclamation-circle-fill"),
-    "orange": Level("orange", LEVEL_ZH["orange"], "warning", "#E69F00", "#000000",
-                    "bi-exclamation-triangle-fill"),
-    "red": Level("red", LEVEL_ZH["red"], "severe", "#D55E00", "#ffffff", "bi-x-octagon-fill"),
-    None: Level("none", "不评价", "not evaluated", "#999999", "#000000", "bi-dash-circle"),
+    "green": Level("green", N_("正常"), "#009E73", "#ffffff", "bi-check-circle-fill"),
+    "yellow": Level("yellow", N_("关注"), "#F0E442", "#000000", "bi-exclamation-circle-fill"),
+    "orange": Level("orange", N_("预警"), "#E69F00", "#000000", "bi-exclamation-triangle-fill"),
+    "red": Level("red", N_("严重"), "#D55E00", "#ffffff", "bi-x-octagon-fill"),
+    None: Level("none", N_("不评价"), "#999999", "#000000", "bi-dash-circle"),
 }
 
 
@@ -56,7 +59,7 @@ def badge(key: str | None, text: str | None = None, title: str | None = None) ->
          *([html.Span(f" {text}")] if text else [])],
         className="level-badge",
         style={"backgroundColor": lv.color, "color": lv.text_color},
-        title=title or lv.label_en,
+        title=title,
     )
 
 

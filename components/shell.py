@@ -214,29 +214,30 @@ def answer(content, ok: bool = False, kind: str | None = None) -> dbc.Alert:
 def _nav() -> dbc.Nav:
     items = []
     for page in nav_pages():
-        icon = page.get("icon")
+        icon, name = page.get("icon"), page["name"]
         items.append(dbc.NavItem(dbc.NavLink(
             [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}) if icon else None,
-             _(page["name"])],
+             _(name)],
             id={"type": "shell-nav", "path": page["path"]},
             href=page["path"], active="exact"), className=_nav_class(page["path"])))
     return dbc.Nav(items, className="shell-nav", navbar=True)
 
 
 def _filters() -> html.Div:
-    fund_options = [{"label": f"{k} {v}", "value": k} for k, v in FUND_TYPE_NAMES.items()]
+    fund_options = [{"label": f"{k} {_(v)}", "value": k} for k, v in FUND_TYPE_NAMES.items()]
     return html.Div(
         [
-            html.Label(["区划", dcc.Dropdown(id="f-region", placeholder="全部区划", clearable=True,
-                                             optionHeight=40, className="shell-select region")]),
-            html.Label(["年度", dcc.Dropdown(id="f-year", placeholder="年度", clearable=True,
-                                             className="shell-select year")]),
-            html.Label(["截至日期", dcc.DatePickerSingle(id="f-asof", display_format="YYYY-MM-DD",
-                                                         first_day_of_week=1, clearable=True,
-                                                         placeholder="最新")]),
-            html.Label(["资金性质", dcc.Dropdown(id="f-fund", options=fund_options,
-                                                 placeholder="全部资金", clearable=True,
-                                                 className="shell-select fund")]),
+            html.Label([_("区划"), dcc.Dropdown(id="f-region", placeholder=_("全部区划"),
+                                                clearable=True, optionHeight=40,
+                                                className="shell-select region")]),
+            html.Label([_("年度"), dcc.Dropdown(id="f-year", placeholder=_("年度"), clearable=True,
+                                                className="shell-select year")]),
+            html.Label([_("截至日期"), dcc.DatePickerSingle(id="f-asof", display_format="YYYY-MM-DD",
+                                                            first_day_of_week=1, clearable=True,
+                                                            placeholder=_("最新"))]),
+            html.Label([_("资金性质"), dcc.Dropdown(id="f-fund", options=fund_options,
+                                                    placeholder=_("全部资金"), clearable=True,
+                                                    className="shell-select fund")]),
         ],
         className="shell-filters", id="shell-filters",
     )
@@ -253,8 +254,8 @@ def problem_href(problem_id: int) -> str:
     return urlstate.link(PROBLEMS_PATH, {"id": problem_id})
 
 
-ADMIN_LINKS = (("shell-admin-users", "/admin/users", "bi-people", "账户管理"),
-               ("shell-admin-audit", "/admin/audit", "bi-journal-text", "使用留痕"))
+ADMIN_LINKS = (("shell-admin-users", "/admin/users", "bi-people", N_("账户管理")),
+               ("shell-admin-audit", "/admin/audit", "bi-journal-text", N_("使用留痕")))
 
 
 def _user_area() -> html.Div:
@@ -266,18 +267,18 @@ def _user_area() -> html.Div:
             html.Span([_icon("bi-person-circle"), html.Span(id="shell-user-name"),
                        html.Span(id="shell-user-role", className="shell-user-role")],
                       id="shell-who", className="shell-who", hidden=True),
-            *[html.Span(dcc.Link([_icon(icon), text], href=href, className="shell-user-link"),
+            *[html.Span(dcc.Link([_icon(icon), _(text)], href=href, className="shell-user-link"),
                         id=wrap, hidden=True) for wrap, href, icon, text in ADMIN_LINKS],
-            html.Span(html.Button([_icon("bi-chat-square-text"), "提问 / 反映问题"],
+            html.Span(html.Button([_icon("bi-chat-square-text"), _("提问 / 反映问题")],
                                   id="shell-ask", type="button",
                                   className="btn btn-warning shell-user-button"),
                       id="shell-ask-wrap", hidden=True),
             html.Form([dcc.Input(id="shell-csrf", type="hidden", name="csrf_token"),
-                       html.Button([_icon("bi-box-arrow-right"), "退出"], type="submit",
+                       html.Button([_icon("bi-box-arrow-right"), _("退出")], type="submit",
                                    id="shell-sign-out-button",
                                    className="btn btn-outline-light shell-user-button")],
                       action="/logout", method="POST", id="shell-sign-out", hidden=True),
-            html.A([_icon("bi-box-arrow-in-right"), "登录"], href="/login", id="shell-sign-in",
+            html.A([_icon("bi-box-arrow-in-right"), _("登录")], href="/login", id="shell-sign-in",
                    className="btn btn-light shell-user-button", hidden=True),
         ],
         id="shell-user", className="shell-user",
@@ -288,22 +289,22 @@ def _ask_modal() -> dbc.Modal:
     """A question or concern from any page; it enters the problem loop with
     the page's URL (shell_data.ask)."""
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle("提问 / 反映问题")),
+        dbc.ModalHeader(dbc.ModalTitle(_("提问 / 反映问题"))),
         dbc.ModalBody([
-            html.P("您的问题会进入问题闭环，由工作人员核实办理；当前页面的地址会一并记录，"
-                   "方便工作人员看到您看到的数据。", className="shell-ask-hint"),
-            dbc.Label("标题（必填）", html_for="shell-ask-title"),
+            html.P(_("您的问题会进入问题闭环，由工作人员核实办理；当前页面的地址会一并记录，"
+                     "方便工作人员看到您看到的数据。"), className="shell-ask-hint"),
+            dbc.Label(_("标题（必填）"), html_for="shell-ask-title"),
             dbc.Input(id="shell-ask-title", maxLength=TITLE_MAX, className="mb-3 shell-ask-input",
-                      placeholder="例如：某项目支付进度为什么这么慢？"),
-            dbc.Label("详细说明（可选）", html_for="shell-ask-text"),
+                      placeholder=_("例如：某项目支付进度为什么这么慢？")),
+            dbc.Label(_("详细说明（可选）"), html_for="shell-ask-text"),
             dbc.Textarea(id="shell-ask-text", rows=5, className="shell-ask-input"),
             html.Div(id="shell-ask-result", role="status", className="mt-3",
                      **{"aria-live": "polite"}),
         ]),
         dbc.ModalFooter([
-            html.Button("关闭", id="shell-ask-cancel", type="button",
+            html.Button(_("关闭"), id="shell-ask-cancel", type="button",
                         className="btn btn-secondary shell-user-button"),
-            html.Button("提交", id="shell-ask-submit", type="button",
+            html.Button(_("提交"), id="shell-ask-submit", type="button",
                         className="btn btn-primary shell-user-button"),
         ]),
     ], id="shell-ask-modal", is_open=False, size="lg")
@@ -327,8 +328,8 @@ def layout() -> html.Div:
                             html.Span(_(APP_NAME), className="shell-title"),
                             html.Span(_(APP_SUBTITLE), className="shell-subtitle")],
                            id="shell-brand", href="/", className="shell-brand"),
-                    html.Nav(_nav(), className="shell-navwrap", **{"aria-label": "页面导航"}),
-                    html.Button([_icon("bi-funnel"), "筛选"], id="shell-filter-toggle",
+                    html.Nav(_nav(), className="shell-navwrap", **{"aria-label": _("页面导航")}),
+                    html.Button([_icon("bi-funnel"), _("筛选")], id="shell-filter-toggle",
                                 type="button", className="btn btn-outline-light shell-user-button",
                                 **{"aria-controls": "shell-filters", "aria-expanded": "false"}),
                     html.Div([html.Div(id="shell-clock", className="shell-clock"),
@@ -390,11 +391,10 @@ def stamp_and_banner(state, search):
     if not state:
         return "", None
     as_of = filter_values(urlstate.parse(search), state)[2] if state.get("as_of") else None
-    stamp = fmt.as_of_note(date.fromisoformat(as_of)) if as_of else "暂无数据"
+    stamp = fmt.as_of_note(date.fromisoformat(as_of)) if as_of else _("暂无数据")
     if state.get("ok"):
         return stamp, None
-    return stamp, notice("数据库暂时无法连接：页面显示最后一次获取的数据，连接恢复后自动更新。"
-                         " / Database unreachable: showing the last figures until it recovers.",
+    return stamp, notice(_("数据库暂时无法连接：页面显示最后一次获取的数据，连接恢复后自动更新。"),
                          "danger", "bi-database-x")
 
 
@@ -411,16 +411,24 @@ clientside_callback(
     Input("url", "href"),
 )
 
+# The clock in the page's language (the server sets <html lang>): 2026年11月28日
+# 星期六 09:12:03 / Sat 28 Nov 2026 09:12:03.
 clientside_callback(
     """
     function (_n) {
         const d = new Date();
         const p = (x) => String(x).padStart(2, "0");
+        const time = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+        if (document.documentElement.lang === "en") {
+            const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getDay()];
+            const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getMonth()];
+            return `${day} ${d.getDate()} ${month} ${d.getFullYear()} ${time}`;
+        }
         const w = "日一二三四五六"[d.getDay()];
-        return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 星期${w} `
-             + `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+        return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 星期${w} ${time}`;
     }
-    """,
+    """,  # i18n: data (the Chinese form of the date, as components.format.long_date)
     Output("shell-clock", "children"),
     Input("shell-clock-tick", "n_intervals"),
 )

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components import charts, levels
+from data.i18n import _, ngettext
 from data.rules import Breach
 
 MAP_SCALE = "Cividis"  # perceptually uniform and readable with every common colour deficiency
@@ -93,7 +94,9 @@ def region_map(boundaries: dict, regions: Sequence[RegionValue], indicator: Indi
         colorscale=MAP_SCALE, reversescale=indicator.reversed,
         marker=dict(line=dict(color="#F2F4F7" if dark else "#1B1F24", width=1.5)),
         colorbar=dict(title=dict(text=indicator.unit), thickness=14, len=0.7),
-        hovertext=[f"{r.name}：{r.label} {levels.text(r.level)}" for r in shown],
+        hovertext=[_("{name}：{value} {level}").format(name=r.name, value=r.label,
+                                                       level=levels.text(r.level))
+                   for r in shown],
         hovertemplate="%{hovertext}<extra></extra>"))
     points = [label_point(drawn[r.code]["geometry"]) for r in shown]
     fig.add_trace(go.Scattergeo(
@@ -103,9 +106,9 @@ def region_map(boundaries: dict, regions: Sequence[RegionValue], indicator: Indi
         showlegend=False))
     fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator",
                     bgcolor="rgba(0,0,0,0)")
-    fig = charts.finish(fig, title=title, subtitle=f"颜色：{indicator.title}（{indicator.unit}）；"
-                                                   "文字：数值与预警级别",
-                        note=note, dark=dark, height=600)
+    subtitle = _("颜色：{indicator}（{unit}）；文字：数值与预警级别").format(
+        indicator=indicator.title, unit=indicator.unit)
+    fig = charts.finish(fig, title=title, subtitle=subtitle, note=note, dark=dark, height=600)
     return fit_panel(fig)
 
 
@@ -125,8 +128,9 @@ def ranked_bars(regions: Sequence[RegionValue], indicator: Indicator, *, title: 
         hovertemplate="%{y}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(title=dict(text=indicator.unit))
-    fig = charts.finish(fig, title=title, subtitle=f"未导入区划边界，按{indicator.title}排序",
-                        note=note, dark=dark, height=600)
+    fig = charts.finish(fig, title=title, note=note, dark=dark, height=600,
+                        subtitle=_("未导入区划边界，按{indicator}排序").format(
+                            indicator=indicator.title))
     return fit_panel(fig)
 
 
@@ -147,24 +151,27 @@ def ticker(found: Sequence[Breach], rule_name: Callable[[str], str]) -> html.Div
     shown = sorted((b for b in found if b.level in ("red", "orange")),
                    key=lambda b: (levels.LEVEL_ORDER[b.level], b.rule, b.name))
     if not shown:
-        return html.Div(html.Span([levels.badge("green"), " 当前没有严重或预警级别的预警"],
+        return html.Div(html.Span([levels.badge("green"), " " + _("当前没有严重或预警级别的预警")],
                                   className="wall-ticker-empty"),
                         className="wall-ticker-line", id="wall-ticker-line")
 
     def items(hidden: bool) -> list:
-        return [html.Span([levels.badge(b.level), html.Strong(f" {rule_name(b.rule)}："),
+        return [html.Span([levels.badge(b.level),
+                           html.Strong(" " + _("{rule}：").format(rule=rule_name(b.rule))),
                            html.Span(b.name)], className="wall-ticker-item",
                           **({"aria-hidden": "true"} if hidden else {}))
                 for b in shown]
 
     seconds = max(TICKER_MIN_SECONDS, TICKER_SECONDS_PER_ITEM * len(shown))
+    n = len(shown)
     return html.Div(
-        [html.Span(f"{len(shown)} 项", className="wall-ticker-count"),
+        [html.Span(ngettext("{n} 项", "{n} 项", n).format(n=n), className="wall-ticker-count"),
          html.Div(html.Div(items(False) + items(True), className="wall-ticker-track",
                            style={"animationDuration": f"{seconds}s"}),
                   className="wall-ticker-window")],
         className="wall-ticker-line", id="wall-ticker-line", role="marquee",
-        **{"aria-label": f"未处理的严重和预警级别预警 {len(shown)} 项"})
+        **{"aria-label": ngettext("未处理的严重和预警级别预警 {n} 项",
+                                  "未处理的严重和预警级别预警 {n} 项", n).format(n=n)})
 
 
 # -- the panels ---------------------------------------------------------------------------
@@ -188,4 +195,5 @@ def indicator_switch(options: Sequence[tuple[str, str, bool]]) -> html.Nav:
     return html.Nav([dcc.Link(label, href=href, className="wall-switch-link"
                               + (" active" if active else ""))
                      for label, href, active in options],
-                    className="wall-switch", id="wall-map-switch", **{"aria-label": "地图指标"})
+                    className="wall-switch", id="wall-map-switch",
+                    **{"aria-label": _("地图指标")})

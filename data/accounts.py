@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from data.audit import failures_since, last_failure, record
+from data.i18n import N_
 from data.schema import api_token, app_setting, app_user
 
 ROLES = ("admin", "staff", "deputy")
-ROLE_ZH = {"admin": "管理员", "staff": "工作人员", "deputy": "人大代表"}
+ROLE_ZH = {"admin": N_("管理员"), "staff": N_("工作人员"), "deputy": N_("人大代表")}
 MIN_PASSWORD = 8
 
 # Sign-in throttling: an account locks for LOCK_MINUTES after LOCK_AFTER
@@ -92,14 +93,14 @@ def hash_password(password: str) -> str:
 
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 / a password needs at least "
-                           f"{MIN_PASSWORD} characters")
+        raise AccountError("密码至少 {n} 个字符 / a password needs at least {n} characters".format(
+            n=MIN_PASSWORD))
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise AccountError(f"角色须为 {', '.join(ROLES)} 之一 / role must be one of "
-                           f"{', '.join(ROLES)}: {role!r}")
+        raise AccountError("角色须为 {roles} 之一 / role must be one of {roles}: {role!r}".format(
+            roles=", ".join(ROLES), role=role))
 
 
 def create_user(engine: Engine, name: str, role: str, password: str | None = None,
@@ -260,8 +261,8 @@ def sign_in(engine: Engine, name: str, password: str, ip: str | None) -> SignIn:
             minutes = max(1, int((since + timedelta(minutes=LOCK_MINUTES) - now).total_seconds()
                                  // 60) + 1) if since else LOCK_MINUTES
             record(conn, name, "sign_in_locked", "account" if locked else "address", ip)
-            return SignIn(None, f"登录失败次数过多，请 {minutes} 分钟后再试 / too many failed "
-                                f"sign-ins; try again in {minutes} minutes")
+            return SignIn(None, "登录失败次数过多，请 {minutes} 分钟后再试 / too many failed "
+                                "sign-ins; try again in {minutes} minutes".format(minutes=minutes))
     user = check_password(engine, name, password)
     with engine.begin() as conn:
         if user is None:

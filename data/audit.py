@@ -16,26 +16,27 @@ from typing import Any, Mapping
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 
+from data.i18n import N_
 from data.schema import audit_head, audit_log
 
 GENESIS = "0" * 64
 
 # What each action means, for the admin page and the export.
 ACTIONS = {
-    "sign_in": "登录",
-    "sign_in_failed": "登录失败",
-    "sign_in_locked": "登录被锁定",
-    "sign_out": "退出",
-    "view_payments": "查看支付明细",
-    "download": "下载文件",
-    "export": "导出",
-    "import": "导入数据",
-    "rule_setting": "修改预警阈值",
-    "user_create": "创建账户",
-    "user_update": "修改账户",
-    "token_issue": "签发令牌",
-    "setting": "修改系统设置",
-    "problem": "问题处理",
+    "sign_in": N_("登录"),
+    "sign_in_failed": N_("登录失败"),
+    "sign_in_locked": N_("登录被锁定"),
+    "sign_out": N_("退出"),
+    "view_payments": N_("查看支付明细"),
+    "download": N_("下载文件"),
+    "export": N_("导出"),
+    "import": N_("导入数据"),
+    "rule_setting": N_("修改预警阈值"),
+    "user_create": N_("创建账户"),
+    "user_update": N_("修改账户"),
+    "token_issue": N_("签发令牌"),
+    "setting": N_("修改系统设置"),
+    "problem": N_("问题处理"),
 }
 
 
@@ -79,8 +80,8 @@ class ChainReport:
     def line(self) -> str:
         if self.ok:
             return f"审计链完整 / audit chain intact: {self.entries} entries"
-        return (f"审计链在第 {self.broken_at} 条处断裂 / audit chain broken at entry "
-                f"{self.broken_at}: {self.reason}")
+        return "审计链在第 {n} 条处断裂 / audit chain broken at entry {n}: {reason}".format(
+            n=self.broken_at, reason=self.reason)
 
 
 def verify(engine: Engine, batch: int = 5000) -> ChainReport:
@@ -94,17 +95,17 @@ def verify(engine: Engine, batch: int = 5000) -> ChainReport:
                                 .order_by(audit_log.c.id).limit(batch)).mappings().all()
             for row in rows:
                 if row["id"] != expected_id:
-                    return ChainReport(n, expected_id, "entry missing / 条目缺失")
+                    return ChainReport(n, expected_id, "entry missing / 条目缺失")  # i18n: data (bilingual)
                 if row["prev_hash"] != prev:
-                    return ChainReport(n, row["id"], "link to the previous entry changed / 前序哈希不符")
+                    return ChainReport(n, row["id"], "link to the previous entry changed / 前序哈希不符")  # i18n: data
                 if row["entry_hash"] != entry_hash(prev, row):
-                    return ChainReport(n, row["id"], "entry content changed / 条目内容被改动")
+                    return ChainReport(n, row["id"], "entry content changed / 条目内容被改动")  # i18n: data
                 prev, expected_id, n, last = row["entry_hash"], row["id"] + 1, n + 1, row["id"]
             if len(rows) < batch:
                 break
     if head is None or head["last_id"] != n or head["last_hash"] != prev:
         return ChainReport(n, n + 1 if head is None else head["last_id"],
-                           "entries removed from the end / 末尾条目缺失")
+                           "entries removed from the end / 末尾条目缺失")  # i18n: data
     return ChainReport(n, None, None)
 
 

@@ -1,5 +1,5 @@
 """月度分析专报 (the monthly analysis brief): its figures for a month and a
-region, and the short commentary written from them.
+region, and the short commentary written from them in the current language.
 
 D is the month's last day, or the store's latest data date when that falls
 in the month (the current month). Every figure comes from the query layer
@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from data import query as q
 from data.hierarchy import hierarchies
+from data.i18n import _, ngettext, pgettext
 from data.measures import FUND_TYPE_NAMES, ratio, time_progress
 from data.query.problems import Summary, problems, summary
 from data.rules import RULES, Breach, Rule, band, breaches_at, load_settings
@@ -57,9 +58,9 @@ def brief_date(month: str, latest: date | None) -> date:
         raise BriefError("month", "尚未导入数据 / the store holds no data yet")
     year, m = int(month[:4]), int(month[5:])
     if (year, m) > (latest.year, latest.month):
-        raise BriefError("month", f"该月尚无数据（最新数据日期 {latest.isoformat()}）/ no data "
-                                  f"for this month yet (latest data date {latest.isoformat()}): "
-                                  f"{month}")
+        raise BriefError("month", "该月尚无数据（最新数据日期 {latest}） / no data for this month "
+                                  "yet (latest data date {latest}): {month}"
+                                  .format(latest=latest.isoformat(), month=month))
     if (year, m) == (latest.year, latest.month):
         return latest
     return date(year, m, calendar.monthrange(year, m)[1])
@@ -110,7 +111,7 @@ class Figures:
 
     @property
     def budget_name(self) -> str:
-        return FUND_TYPE_NAMES[GENERAL]
+        return _(FUND_TYPE_NAMES[GENERAL])
 
     @property
     def revenue_collected(self) -> int:
@@ -193,74 +194,94 @@ def assemble(engine: Engine, month: str, mof_div: str | None = None, *, masked: 
 
 # -- the commentary: how the figures are put into words ------------------------------------
 
+
 def percent(value: float) -> str:
     """A ratio as the commentary writes it: `87.0%`."""
     return f"{value * 100:.1f}%"
 
 
 def against(gap_pp: float, what: str) -> str:
-    """`低于序时进度 1.8 个百分点`, `高于…`, or `与序时进度持平` when the gap rounds to 0.0."""
+    """`低于序时进度 1.8 个百分点`, `高于…`, or `与序时进度持平` when the gap
+    rounds to 0.0 (`what` in the current language)."""
     shown = f"{abs(gap_pp):.1f}"
     if shown == "0.0":
-        return f"与{what}持平"
-    return f"{'低于' if gap_pp < 0 else '高于'}{what} {shown} 个百分点"
+        return _("与{what}持平").format(what=what)
+    if gap_pp < 0:
+        return _("低于{what} {value} 个百分点").format(what=what, value=shown)
+    return _("高于{what} {value} 个百分点").format(what=what, value=shown)
 
 
 def change(growth: float) -> str:
     """`增长 4.2%`, `下降 3.0%`, or `持平` when it rounds to 0.0%."""
-    shown = f"{abs(growth) * 100:.1f}"
-    if shown == "0.0":
-        return "持平"
-    return f"{'增长' if growth > 0 else '下降'} {shown}%"
+    shown = f"{abs(growth) * 100:.1f}%"
+    if shown == "0.0%":
+        return _("持平")
+    return (_("增长 {value}") if growth > 0 else _("下降 {value}")).format(value=shown)
 
 
 def commentary(f: Figures, money: Callable[[int], str]) -> list[str]:
     """Plain sentences over the figures, one per area; `money(fen)` writes an
     amount (万元 / 亿元)."""
     e = f.expenditure
+    budget, progress = f.budget_name, pgettext("句中", "序时进度")  # mid-sentence: lower case
     out = []
     if e.rate is None:
-        out.append(f"{f.budget_name}尚无已下达的支出指标，已支付 {money(e.paid)}。")
+        out.append(_("{budget}尚无已下达的支出指标，已支付 {paid}。")
+                   .format(budget=budget, paid=money(e.paid)))
     else:
-        out.append(f"{f.budget_name}支出执行率 {percent(e.rate)}，"
-                   f"{against(e.gap_pp, '序时进度')}；已支付 {money(e.paid)}，"
-                   f"已下达指标 {money(e.budget)}。")
+        out.append(_("{budget}支出执行率 {rate}，{against}；已支付 {paid}，已下达指标 {quota}。")
+                   .format(budget=budget, rate=percent(e.rate), against=against(e.gap_pp, progress),
+                           paid=money(e.paid), quota=money(e.budget)))
     lagging = f.lagging_depts
     if lagging:
         worst = lagging[0]
-        out.append(f"执行进度达到预警线的部门 {len(lagging)} 个，其中落后最多的是"
-                   f"{worst.name}，执行率 {percent(worst.rate)}，"
-                   f"{against(worst.gap_pp, '序时进度')}。")
+        out.append(ngettext(
+            "执行进度达到预警线的部门 {n} 个，其中落后最多的是{name}，执行率 {rate}，{against}。",
+            "执行进度达到预警线的部门 {n} 个，其中落后最多的是{name}，执行率 {rate}，{against}。",
+            len(lagging)).format(n=len(lagging), name=worst.name, rate=percent(worst.rate),
+                                 against=against(worst.gap_pp, progress)))
     elif f.depts:
-        out.append("各部门执行进度均未达到预警线。")
-    revenue = f"{f.budget_name}收入 {money(f.revenue_collected)}"
+        out.append(_("各部门执行进度均未达到预警线。"))
+    revenue = _("{budget}收入 {amount}").format(budget=budget, amount=money(f.revenue_collected))
     if f.revenue_rate is not None:
-        revenue += f"，完成预算的 {percent(f.revenue_rate)}"
+        revenue += _("，完成预算的 {rate}").format(rate=percent(f.revenue_rate))
     growth = f.revenue_growth
-    revenue += "，上年同期无收入数据。" if growth is None else f"，比上年同期{change(growth)}。"
+    revenue += _("，上年同期无收入数据。") if growth is None else \
+        _("，比上年同期{change}。").format(change=change(growth))
     out.append(revenue)
     d = f.direct
     if d.received:
-        out.append(f"直达资金已下达 {money(d.received)}，已分配 {money(d.allocated)}"
-                   f"（分配率 {percent(d.allocation_rate)}），已支付 {money(d.paid)}"
-                   f"（支付率 {percent(d.payment_rate)}，{against(d.gap_pp, '序时进度')}）。")
+        out.append(_("直达资金已下达 {received}，已分配 {allocated}（分配率 {allocation_rate}），"
+                     "已支付 {paid}（支付率 {payment_rate}，{against}）。")
+                   .format(received=money(d.received), allocated=money(d.allocated),
+                           allocation_rate=percent(d.allocation_rate), paid=money(d.paid),
+                           payment_rate=percent(d.payment_rate),
+                           against=against(d.gap_pp, progress)))
     else:
-        out.append("本年度尚无上级下达的直达资金。")
-    debt = f"政府债务余额 {money(f.debt.total_balance)}"
+        out.append(_("本年度尚无上级下达的直达资金。"))
+    debt = _("政府债务余额 {balance}").format(balance=money(f.debt.total_balance))
     if f.debt.total_limit is not None:
-        debt += f"，限额 {money(f.debt.total_limit)}"
+        debt += _("，限额 {limit}").format(limit=money(f.debt.total_limit))
     if f.debt.debt_ratio is not None:
-        debt += f"，债务率 {percent(f.debt.debt_ratio)}（{LEVEL_ZH.get(f.debt_level, '不评价')}）"
-    out.append(debt + "。")
+        debt += _("，债务率 {ratio}（{level}）").format(
+            ratio=percent(f.debt.debt_ratio), level=_(LEVEL_ZH.get(f.debt_level, "不评价")))
+    out.append(_("{sentence}。").format(sentence=debt))
     if f.soe.enterprises:
-        out.append(f"国有企业 {f.soe.enterprises} 户，资产负债率 {percent(f.soe.alr)}，"
-                   f"亏损 {f.soe.loss_making} 户。")
+        out.append(_("国有企业 {n} 户，资产负债率 {alr}，亏损 {loss} 户。")
+                   .format(n=f.soe.enterprises, alr=percent(f.soe.alr), loss=f.soe.loss_making))
     c = f.breach_counts
-    out.append(f"当前预警 {sum(c.values())} 项，其中{LEVEL_ZH['red']} {c['red']} 项、"
-               f"{LEVEL_ZH['orange']} {c['orange']} 项、{LEVEL_ZH['yellow']} {c['yellow']} 项。")
+    total = sum(c.values())
+    word = {level: _(LEVEL_ZH[level]) for level in FLAGGED}
+    out.append(ngettext("当前预警 {n} 项，其中{red} {n_red} 项、{orange} {n_orange} 项、"
+                        "{yellow} {n_yellow} 项。",
+                        "当前预警 {n} 项，其中{red} {n_red} 项、{orange} {n_orange} 项、"
+                        "{yellow} {n_yellow} 项。", total)
+               .format(n=total, red=word["red"], n_red=c["red"], orange=word["orange"],
+                       n_orange=c["orange"], yellow=word["yellow"], n_yellow=c["yellow"]))
     p = f.problems
-    closing = f"累计发现问题 {p.found} 个，已销号 {p.closed} 个"
+    closing = _("累计发现问题 {found} 个，已销号 {closed} 个").format(found=p.found,
+                                                               closed=p.closed)
     if p.rectification_rate is not None:
-        closing += f"，整改率 {percent(p.rectification_rate)}"
-    out.append(closing + f"，逾期未整改 {p.overdue} 个。")
+        closing += _("，整改率 {rate}").format(rate=percent(p.rectification_rate))
+    out.append(closing + _("，逾期未整改 {overdue} 个。").format(overdue=p.overdue))
     return out

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from data import schema as s
 from data.db import data_version
+from data.i18n import _
 
 
 @dataclass
@@ -194,7 +195,7 @@ class Names:
         it apart from the department as a whole, whose figures include its
         subordinate agencies."""
         name = self.agency.get(code, code)
-        return f"{name}（本级）" if code in self.own_units else name
+        return _("{name}（本级）").format(name=name) if code in self.own_units else name
 
 
 def names_of(engine: Engine) -> Names:

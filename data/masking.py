@@ -10,11 +10,11 @@ middle dot of transliterated names (阿卜杜·热合曼) is a person; anything
 longer is an organisation. The rule errs towards masking."""
 from __future__ import annotations
 
-_ORG_ENDINGS = tuple("局委村镇乡社所站厂院校馆队处店行园会部司")
+_ORG_ENDINGS = tuple("局委村镇乡社所站厂院校馆队处店行园会部司")  # i18n: data
 
 
 def _han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return "\u4e00" <= ch <= "\u9fff"  # i18n: data
 
 
 def is_individual(name: str | None) -> bool:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from data.i18n import N_
+
 FUND_TYPE_NAMES = {
-    "1": "一般公共预算",
-    "2": "政府性基金预算",
-    "3": "国有资本经营预算",
-    "4": "社会保险基金预算",
+    "1": N_("一般公共预算"),
+    "2": N_("政府性基金预算"),
+    "3": N_("国有资本经营预算"),
+    "4": N_("社会保险基金预算"),
 }
 
 

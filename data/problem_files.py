@@ -24,11 +24,12 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from data.accounts import Viewer
 from data.audit import record
+from data.i18n import N_
 from data.problems import ENDED, Problem, ProblemError, get, visible_condition
 from data.schema import problem, problem_file
 
 MAX_BYTES = 10 * 1024 * 1024
-KINDS = {"evidence": "整改材料", "notice": "督办单"}
+KINDS = {"evidence": N_("整改材料"), "notice": N_("督办单")}
 NAME_MAX = 120
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of .doc and .xls
@@ -70,7 +71,7 @@ TYPES: dict[str, tuple[str, Callable[[bytes], bool]]] = {
     "xls": ("application/vnd.ms-excel", lambda d: d.startswith(_OLE2)),
     "txt": ("text/plain; charset=utf-8", _utf8_text),
 }
-ALLOWED_ZH = "PDF、PNG、JPG、Word（doc/docx）、Excel（xls/xlsx）、UTF-8 文本（txt）"
+ALLOWED_ZH = N_("PDF、PNG、JPG、Word（doc/docx）、Excel（xls/xlsx）、UTF-8 文本（txt）")
 
 
 def _bad(message: str) -> ProblemError:
@@ -101,15 +102,16 @@ def check_content(file_name: str, content: Any) -> str:
     if len(content) == 0:
         raise _bad("文件为空 / the file is empty")
     if len(content) > MAX_BYTES:
-        raise _bad(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB（{len(content):,} 字节） / the file "
-                   f"is larger than {MAX_BYTES // (1024 * 1024)} MB ({len(content):,} bytes)")
+        raise _bad("文件超过 {mb} MB（{size:,} 字节） / the file is larger than {mb} MB "
+                   "({size:,} bytes)".format(mb=MAX_BYTES // (1024 * 1024), size=len(content)))
     ext = file_name.rpartition(".")[2].lower() if "." in file_name else ""
     if ext not in TYPES:
-        raise _bad(f"不支持的文件类型「{ext or '无扩展名'}」，只接受 {ALLOWED_ZH} / file type "
-                   f"not accepted: {ext or 'no extension'}; accepted: {', '.join(TYPES)}")
+        raise _bad("不支持的文件类型「{ext_zh}」，只接受 {allowed} / file type not accepted: {ext_en}; "
+                   "accepted: {types}".format(ext_zh=ext or "无扩展名", ext_en=ext or "no extension",  # i18n: data
+                                              allowed=ALLOWED_ZH, types=", ".join(TYPES)))
     content_type, matches = TYPES[ext]
     if not matches(bytes(content)):
-        raise _bad(f"文件内容与扩展名 .{ext} 不符 / the content is not a .{ext} file")
+        raise _bad("文件内容与扩展名 .{ext} 不符 / the content is not a .{ext} file".format(ext=ext))
     return content_type
 
 
@@ -223,7 +225,7 @@ def _on_disk(root: Path, row) -> Path:
 
 
 def notice_name(p: Problem) -> str:
-    return f"督办单{p.notice_no}.pdf"
+    return f"督办单{p.notice_no}.pdf"  # i18n: data (stored as the file's name)
 
 
 def issued_notice(engine: Engine, viewer: Viewer, problem_id: Any, root: Path,
@@ -242,7 +244,7 @@ def issued_notice(engine: Engine, viewer: Viewer, problem_id: Any, root: Path,
     if row is None:
         content = render(p)
         if not content.startswith(b"%PDF-"):
-            raise ValueError("the 督办单 renderer returned no PDF")
+            raise ValueError("the 督办单 renderer returned no PDF")  # i18n: data
 
         def check(conn: Connection) -> None:
             if _notice_row(conn, p.id) is not None:  # another reader issued it meanwhile

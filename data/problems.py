@@ -18,11 +18,12 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from data.accounts import Viewer
 from data.audit import record
+from data.i18n import N_
 from data.schema import agency, app_user, mof_div, problem, problem_event, problem_file
 from data.schema import problem_warning, rule_result
 
-STATUS_ZH = {"new": "待核实", "assigned": "已交办", "rectifying": "整改中", "replied": "已反馈",
-             "closed": "已销号", "dismissed": "已核销"}
+STATUS_ZH = {"new": N_("待核实"), "assigned": N_("已交办"), "rectifying": N_("整改中"),
+             "replied": N_("已反馈"), "closed": N_("已销号"), "dismissed": N_("已核销")}
 STATUSES = tuple(STATUS_ZH)
 ENDED = ("closed", "dismissed")
 ACTIVE = ("assigned", "rectifying")  # the states a deadline runs in
@@ -36,8 +37,9 @@ TRANSITIONS = {
     "close": (("replied",), "closed"),
     "dismiss": (("new", "assigned", "rectifying", "replied"), "dismissed"),
 }
-ACTION_ZH = {"create": "立项", "assign": "交办", "start": "开始整改", "reopen": "退回重改",
-             "reply": "整改反馈", "close": "销号", "dismiss": "核销"}
+ACTION_ZH = {"create": N_("立项"), "assign": N_("交办"), "start": N_("开始整改"),
+             "reopen": N_("退回重改"), "reply": N_("整改反馈"), "close": N_("销号"),
+             "dismiss": N_("核销")}
 NEEDS_TEXT = {"reopen": "退回理由 / why the reply was not accepted",
               "reply": "单位的整改情况 / the unit's account of what it did",
               "dismiss": "核销理由 / the reason"}
@@ -222,7 +224,7 @@ def _text(value: Any, parameter: str, required: bool, limit: int = TEXT_MAX) -> 
         raise _bad(parameter, "应为文本 / must be text")
     value = value.strip()
     if len(value) > limit:
-        raise _bad(parameter, f"不能超过 {limit} 个字符 / at most {limit} characters")
+        raise _bad(parameter, "不能超过 {limit} 个字符 / at most {limit} characters".format(limit=limit))
     return value
 
 
@@ -245,8 +247,8 @@ def _warnings(conn: Connection, given: Any) -> list[Any]:
     for i, item in enumerate(given):
         if not (isinstance(item, dict) and isinstance(item.get("rule"), str)
                 and isinstance(item.get("entity_code"), str)):
-            raise _bad("warnings", f"第 {i + 1} 项应含 rule 与 entity_code / item {i + 1} needs "
-                                   "rule and entity_code")
+            raise _bad("warnings", "第 {n} 项应含 rule 与 entity_code / item {n} needs rule and "
+                                   "entity_code".format(n=i + 1))
         key = (item["rule"], item["entity_code"])
         if key in seen:
             continue
@@ -332,10 +334,10 @@ def _deadline(value: Any, today: date) -> date:
 
 
 def _notice_no(conn: Connection, year: int) -> str:
-    prefix = f"督〔{year}〕"
+    prefix = f"督〔{year}〕"  # i18n: data (the notice number, stored)
     n = conn.execute(select(func.count()).select_from(problem)
                      .where(problem.c.notice_no.like(prefix + "%"))).scalar()
-    return f"{prefix}{n + 1}号"
+    return f"{prefix}{n + 1}号"  # i18n: data
 
 
 def act(engine: Engine, viewer: Viewer, problem_id: int, action: Any, unit: Any = None,
@@ -350,12 +352,14 @@ def act(engine: Engine, viewer: Viewer, problem_id: int, action: Any, unit: Any 
             raise ProblemError(403, "只有工作人员或管理员可以处理问题 / only staff and admin "
                                     "may act on problems")
         if not isinstance(action, str) or action not in TRANSITIONS:
-            raise _bad("action", f"取值应为 {', '.join(TRANSITIONS)} 之一 / must be one of "
-                                 f"{', '.join(TRANSITIONS)}: {action!r}")
+            raise _bad("action", "取值应为 {names} 之一 / must be one of {names}: {action!r}".format(
+                names=", ".join(TRANSITIONS), action=action))
         sources, target = TRANSITIONS[action]
         if current.status not in sources:
-            raise ProblemError(409, f"问题状态为「{current.status_zh}」，不能「{ACTION_ZH[action]}」"
-                                    f" / cannot {action} a problem that is {current.status}")
+            raise ProblemError(409, "问题状态为「{status_zh}」，不能「{action_zh}」 / cannot {action} a "
+                                    "problem that is {status}".format(
+                                        status_zh=current.status_zh, action_zh=ACTION_ZH[action],
+                                        action=action, status=current.status))
         note = _text(text, "text", action in NEEDS_TEXT)
         values: dict[str, Any] = {"status": target}
         code = day = None

@@ -8,19 +8,21 @@ from __future__ import annotations
 import dash
 
 from components import drill
+from data.i18n import N_, _
 from pages._admin import trail
 from pages._shared import scaffold
 
 PATH = "/admin/audit"
-dash.register_page(__name__, path=PATH, name="使用留痕", title="使用留痕 · 财政监督大脑",
-                   nav=False, icon="bi-journal-check", description="审计记录的查询、校验和导出")
+dash.register_page(__name__, path=PATH, name=N_("使用留痕"),
+                   title=scaffold.browser_title(N_("使用留痕")), nav=False,
+                   icon="bi-journal-check", description=N_("审计记录的查询、校验和导出"))
 
 
-@scaffold.page(PATH, "使用留痕", empty="", page_id="admin-audit", capability="read_audit",
+@scaffold.page(PATH, N_("使用留痕"), empty="", page_id="admin-audit", capability="read_audit",
                live=True)
 def layout(state: drill.PageState, tab: str | None) -> scaffold.View:
     body, notes = trail.section(state)
     return scaffold.View(
-        caption="登录、查看支付明细、导出、导入、修改阈值、账户变更和问题处理的记录；"
-                "记录只能追加，每条都带前一条的哈希，改动或删除任何一条都会在校验中显示。",
+        caption=_("登录、查看支付明细、导出、导入、修改阈值、账户变更和问题处理的记录；"
+                  "记录只能追加，每条都带前一条的哈希，改动或删除任何一条都会在校验中显示。"),
         body=body, notices=notes)

@@ -7,18 +7,20 @@ from __future__ import annotations
 import dash
 
 from components import drill
+from data.i18n import N_, _
 from pages._admin import accounts, kiosk
 from pages._shared import scaffold
 
 PATH = "/admin/users"
-dash.register_page(__name__, path=PATH, name="账户管理", title="账户管理 · 财政监督大脑",
-                   nav=False, icon="bi-people", description="账户、角色、密码、API 令牌和展示屏模式")
+dash.register_page(__name__, path=PATH, name=N_("账户管理"),
+                   title=scaffold.browser_title(N_("账户管理")), nav=False, icon="bi-people",
+                   description=N_("账户、角色、密码、API 令牌和展示屏模式"))
 
 
-@scaffold.page(PATH, "账户管理", empty="", page_id="admin-users", capability="manage_accounts",
-               live=True)
+@scaffold.page(PATH, N_("账户管理"), empty="", page_id="admin-users",
+               capability="manage_accounts", live=True)
 def layout(state: drill.PageState, tab: str | None) -> scaffold.View:
     return scaffold.View(
-        caption="新建和停用账户、重置密码、修改角色、签发 API 令牌，以及开关展示屏模式；"
-                "每项操作都记入使用留痕。",
+        caption=_("新建和停用账户、重置密码、修改角色、签发 API 令牌，以及开关展示屏模式；"
+                  "每项操作都记入使用留痕。"),
         body=[*accounts.section(), kiosk.section()])

@@ -13,17 +13,18 @@ import dash
 
 from components import drill
 from components import format as fmt
+from data.i18n import N_, _
 from pages._assets import admin, agency, enterprise, financial, natural, soe
 from pages._shared import scaffold
 from service import view
 
 PATH = "/assets"
-dash.register_page(__name__, path=PATH, name="国有资产", title="国有资产 · 财政监督大脑", order=5,
-                   icon="bi-buildings",
-                   description="企业、金融企业、行政事业性资产和自然资源，资产负债率与闲置资产预警")
+dash.register_page(__name__, path=PATH, name=N_("国有资产"),
+                   title=scaffold.browser_title(N_("国有资产")), order=5, icon="bi-buildings",
+                   description=N_("企业、金融企业、行政事业性资产和自然资源，资产负债率与闲置资产预警"))
 
-TABS = [("soe", "国有企业"), ("financial", "金融企业"), ("admin", "行政事业性资产"),
-        ("natural", "国有自然资源")]
+TABS = [("soe", N_("国有企业")), ("financial", N_("金融企业")), ("admin", N_("行政事业性资产")),
+        ("natural", N_("国有自然资源"))]
 ROOTS = {"soe": soe.section, "financial": financial.section, "admin": admin.section,
          "natural": natural.section}
 
@@ -44,19 +45,22 @@ def body(state: drill.PageState, tab: str) -> tuple[list, list[str]]:
         if found:
             section = enterprise.section if key == "enterprise" else agency.section
             return section(state, found), []
-        what = "企业" if key == "enterprise" else "单位"
-        unknown = key == "agency" and code not in view.names().agency
+        if key == "enterprise":
+            notice = _("链接中的企业代码“{code}”在所选区划截至日期前没有报表，已显示上一级。")
+        elif code not in view.names().agency:
+            notice = _("链接中的单位代码“{code}”不存在，已显示上一级。")
+        else:
+            notice = _("链接中的单位代码“{code}”在所选区划截至日期前没有报表，已显示上一级。")
         top, notes = ROOTS[tab](without(state, key))
-        return top, [f"链接中的{what}代码“{code}”"
-                     + ("不存在" if unknown else "在所选区划截至日期前没有报表") + "，已显示上一级。",
-                     *notes]
+        return top, [notice.format(code=code), *notes]
     return ROOTS[tab](state)
 
 
-@scaffold.page(PATH, "国有资产", empty="请先导入国资、财政部门报送的国有资产数据。", page_id="assets",
-               tabs=TABS)
+@scaffold.page(PATH, N_("国有资产"), empty=N_("请先导入国资、财政部门报送的国有资产数据。"),
+               page_id="assets", tabs=TABS)
 def layout(state: drill.PageState, tab: str) -> scaffold.View:
     content, notes = body(state, tab)
     return scaffold.View(
-        caption=f"{fmt.as_of_note(state.filters.as_of)} · 企业和单位均取截至日期所在月及以前最近一期报表",
+        caption=f"{fmt.as_of_note(state.filters.as_of)} · "
+                + _("企业和单位均取截至日期所在月及以前最近一期报表"),
         body=content, notices=notes)

@@ -10,26 +10,26 @@ from __future__ import annotations
 import dash
 
 from components import drill
-from components import format as fmt
 from components.breadcrumb import breadcrumb
+from data.i18n import N_, _
 from pages._debt import bonds, maturity, nav, position
 from pages._shared import scaffold
 
 PATH = "/debt"
-dash.register_page(__name__, path=PATH, name="政府债务", title="政府债务 · 财政监督大脑", order=4,
-                   icon="bi-bank", description="债务限额与余额、债务率、到期结构、专项债借用还")
+dash.register_page(__name__, path=PATH, name=N_("政府债务"),
+                   title=scaffold.browser_title(N_("政府债务")), order=4, icon="bi-bank",
+                   description=N_("债务限额与余额、债务率、到期结构、专项债借用还"))
 
 SECTIONS = {"position": position.section, "maturity": maturity.section, "bonds": bonds.section}
 
 
-@scaffold.page(PATH, "政府债务", empty="请先导入债务限额、债券、还本付息和综合财力数据。",
+@scaffold.page(PATH, N_("政府债务"), empty=N_("请先导入债务限额、债券、还本付息和综合财力数据。"),
                page_id="debt")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     path, notes = nav.resolve(state)
     section = "bonds" if path.bond else path.tab
     return scaffold.View(
-        caption=f"{fmt.as_of_note(state.filters.as_of, nav.SOURCE)} · 余额、利息含下级区划，"
-                "限额和综合财力为本区划本级数据",
+        caption=f"{nav.note(state)} · " + _("余额、利息含下级区划，限额和综合财力为本区划本级数据"),
         toolbar=[nav.tabs(state, path)],
         body=[breadcrumb(nav.crumbs(state, path), id="debt-breadcrumb"),
               *SECTIONS[section](state, path)],

@@ -11,6 +11,7 @@ import dash
 from components import drill
 from components import format as fmt
 from components.breadcrumb import breadcrumb
+from data.i18n import N_, _
 from data.query import scope_tp
 from pages._direct import funds, regions, self_transfer, state as drill_state, units
 from pages._direct.status import ALLOC, PAY, Verdicts
@@ -18,9 +19,9 @@ from pages._direct.tiles import agency_tiles, fund_tiles
 from pages._shared import scaffold
 
 PATH = "/direct-funds"
-dash.register_page(__name__, path=PATH, name="直达资金", title="直达资金 · 财政监督大脑", order=3,
-                   icon="bi-send-check",
-                   description="中央直达资金的下达、分配和支出，按资金和区划下钻到单位、指标和每一笔支付")
+dash.register_page(__name__, path=PATH, name=N_("直达资金"),
+                   title=scaffold.browser_title(N_("直达资金")), order=3, icon="bi-send-check",
+                   description=N_("中央直达资金的下达、分配和支出，按资金和区划下钻到单位、指标和每一笔支付"))
 
 
 def body(state: drill.PageState, path: drill_state.Path) -> list:
@@ -43,12 +44,13 @@ def body(state: drill.PageState, path: drill_state.Path) -> list:
     return out + self_transfer.section(state, path, flagged)
 
 
-@scaffold.page(PATH, "直达资金", empty="请先导入直达资金下达、预算指标和国库集中支付数据。",
+@scaffold.page(PATH, N_("直达资金"), empty=N_("请先导入直达资金下达、预算指标和国库集中支付数据。"),
                page_id="direct")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     path, notes = drill_state.resolve(state)
     scope = path.scope(state)
     return scaffold.View(
-        caption=f"{fmt.as_of_note(path.as_of(state), funds.SOURCE)} · {scope.fiscal_year}年 · "
-                f"序时进度 {fmt.pct(scope_tp(scope))}",
+        caption=_("{note} · {year}年 · 序时进度 {tp}").format(
+            note=fmt.as_of_note(path.as_of(state), _(funds.SOURCE)), year=scope.fiscal_year,
+            tp=fmt.pct(scope_tp(scope))),
         body=body(state, path), notices=notes)

@@ -13,6 +13,7 @@ from components import drill, urlstate
 from components import format as fmt
 from components.kpi import money_figure
 from data import query as q
+from data.i18n import N_, _
 from data.measures import gap_pp, ratio, time_progress
 from data.query import Scope, budgets, execution_total, revenue_by_class
 from data.rules import band
@@ -24,14 +25,15 @@ from service import view
 from service.cache import cached_call
 
 PATH = "/open"
-dash.register_page(__name__, path=PATH, name="开放日首页", title="代表开放日 · 财政监督大脑",
-                   order=90, icon="bi-house-heart",
-                   description="人大代表开放日：核心指标的大字卡片和通俗解释")
+dash.register_page(__name__, path=PATH, name=N_("开放日首页"),
+                   title=scaffold.browser_title(N_("代表开放日")), order=90, icon="bi-house-heart",
+                   description=N_("人大代表开放日：核心指标的大字卡片和通俗解释"))
 
 # The big buttons at the foot of the home: (path, text, icon).
-PAGES = (("/", "看总览", "bi-speedometer2"), ("/execution", "看预算执行", "bi-graph-up"),
-         ("/warnings", "看预警中心", "bi-exclamation-triangle"),
-         ("/problems", "看问题闭环", "bi-arrow-repeat"), (c.GLOSSARY_PATH, "名词解释", "bi-book"))
+PAGES = (("/", N_("看总览"), "bi-speedometer2"), ("/execution", N_("看预算执行"), "bi-graph-up"),
+         ("/warnings", N_("看预警中心"), "bi-exclamation-triangle"),
+         ("/problems", N_("看问题闭环"), "bi-arrow-repeat"),
+         (c.GLOSSARY_PATH, N_("名词解释"), "bi-book"))
 
 
 def figures(f: Scope, params: dict[str, str]) -> list:
@@ -55,35 +57,41 @@ def figures(f: Scope, params: dict[str, str]) -> list:
     tax = t.tax_share(cached_call(revenue_by_class, budget)) if general else None
     areas = {name: area(name) for name in ("execution", "revenue", "direct", "debt")}
     number, unit = money_figure(revenue.revenue)
-    balance, balance_unit = money_figure(debt.total_balance)
+    budget_name = _(revenue.name)
     return [
-        c.card(f"{revenue.name}支出执行率", fmt.pct(spent.rate), term="execution-rate",
-               params=params, level=areas["execution"].level(spent.level),
+        c.card(_("{budget}支出执行率").format(budget=budget_name), fmt.pct(spent.rate),
+               term="execution-rate", params=params,
+               level=areas["execution"].level(spent.level),
                level_title=areas["execution"].title(),
-               sub=[html.Div(f"序时进度 {fmt.pct(tp)} · 相差 {fmt.pp(spent.gap_pp)}"),
-                    html.Div(f"已支付 {fmt.money(spent.paid)} / 已下达指标 {fmt.money(spent.budget)}")],
+               sub=[html.Div(_("序时进度 {rate} · 相差 {gap}").format(rate=fmt.pct(tp),
+                                                                  gap=fmt.pp(spent.gap_pp))),
+                    html.Div(_("已支付 {paid} / 已下达指标 {budget}").format(
+                        paid=fmt.money(spent.paid), budget=fmt.money(spent.budget)))],
                href=overview.drill_href("execution", params), card_id="openday-execution"),
-        c.card(f"{revenue.name}收入", number, unit, term="revenue-progress", params=params,
+        c.card(_("{budget}收入").format(budget=budget_name), number, unit,
+               term="revenue-progress", params=params,
                level=areas["revenue"].level(
                    band("REVENUE_LAG", gap_pp(revenue_rate, tp), settings) if general else None,
                    band("TAX_SHARE_LOW", tax, settings) if general else None),
                level_title=areas["revenue"].title(),
-               sub=[html.Div(f"完成预算 {fmt.pct(revenue_rate)} · 序时进度 {fmt.pct(tp)}"),
-                    html.Div(f"预算 {fmt.money(revenue.revenue_budget)}")],
+               sub=[html.Div(_("完成预算 {rate} · 序时进度 {tp}").format(
+                        rate=fmt.pct(revenue_rate), tp=fmt.pct(tp))),
+                    html.Div(_("预算 {amount}").format(amount=fmt.money(revenue.revenue_budget)))],
                href=overview.drill_href("revenue", params), card_id="openday-revenue"),
-        c.card("直达资金支付进度", fmt.pct(direct.payment_rate) if direct.received else "—",
+        c.card(_("直达资金支付进度"), fmt.pct(direct.payment_rate) if direct.received else "—",
                term="direct-funds", params=params,
                level=areas["direct"].level("green") if direct.received else None,
                level_title=areas["direct"].title(),
-               sub=[html.Div(f"已支付 {fmt.money(direct.paid)} / 已收到 {fmt.money(direct.received)}")
-                    if direct.received else html.Div("本年度尚无上级下达的直达资金")],
+               sub=[html.Div(_("已支付 {paid} / 已收到 {received}").format(
+                        paid=fmt.money(direct.paid), received=fmt.money(direct.received)))
+                    if direct.received else html.Div(_("本年度尚无上级下达的直达资金"))],
                href=overview.drill_href("direct", params), card_id="openday-direct"),
-        c.card("政府债务率", fmt.pct(debt.debt_ratio), term="debt-ratio", params=params,
+        c.card(_("政府债务率"), fmt.pct(debt.debt_ratio), term="debt-ratio", params=params,
                level=areas["debt"].level(band("DEBT_RATIO", debt.debt_ratio, settings),
                                          band("LIABILITY_RATIO", debt.liability_ratio, settings)),
                level_title=areas["debt"].title(),
-               sub=[html.Div(f"债务余额 {balance} {balance_unit}".strip()),
-                    html.Div(f"负债率 {fmt.pct(debt.liability_ratio)}")],
+               sub=[html.Div(_("债务余额 {amount}").format(amount=fmt.money(debt.total_balance))),
+                    html.Div(_("负债率 {rate}").format(rate=fmt.pct(debt.liability_ratio)))],
                href=overview.drill_href("debt", params), card_id="openday-debt"),
         c.warnings_card(found, params),
         *c.problems_slot(params, f.mof_div),
@@ -93,19 +101,20 @@ def figures(f: Scope, params: dict[str, str]) -> list:
 def page_buttons(params: dict[str, str]) -> html.Nav:
     keep = urlstate.keep_global(params)
     known = {p["path"] for p in dash.page_registry.values()}
-    return html.Nav([c.button(text, urlstate.link(path, keep), icon,
+    return html.Nav([c.button(_(text), urlstate.link(path, keep), icon,
                               f"openday-go-{path.strip('/') or 'overview'}")
                      for path, text, icon in PAGES if path in known],
-                    className="openday-buttons", **{"aria-label": "主要页面"})
+                    className="openday-buttons", **{"aria-label": _("主要页面")})
 
 
-@scaffold.page(PATH, "代表开放日", empty="请先导入财政、税务、国资等部门报送的数据。",
+@scaffold.page(PATH, N_("代表开放日"), empty=N_("请先导入财政、税务、国资等部门报送的数据。"),
                page_id="openday")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else "全部区划"
+    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
     return scaffold.View(
-        title=["财政一目了然 · ", region],
-        caption=f"{fmt.as_of_note(f.as_of)} · 点“这是什么？”看通俗解释；登录的代表可点“提问 / 反映问题”",
+        title=[_("财政一目了然") + " · ", region],
+        caption=f"{fmt.as_of_note(f.as_of)} · "
+                + _("点“这是什么？”看通俗解释；登录的代表可点“提问 / 反映问题”"),
         body=[html.Div(figures(f, state.params), className="openday-grid", id="openday-cards"),
               page_buttons(state.params)])

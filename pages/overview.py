@@ -10,6 +10,7 @@ from dash import html
 from components import drill, urlstate
 from components import format as fmt
 from data import query as q
+from data.i18n import N_, _, language
 from data.measures import time_progress
 from data.query import Scope, budgets, execution_total, revenue_by_class
 from pages._overview import tiles as t
@@ -17,8 +18,9 @@ from pages._shared import scaffold
 from service import view
 from service.cache import cached_call
 
-dash.register_page(__name__, path="/", name="总览", title="总览 · 财政监督大脑", order=0,
-                   icon="bi-speedometer2", description="监督大脑：各领域核心指标一屏总览")
+dash.register_page(__name__, path="/", name=N_("总览"), title=scaffold.browser_title(N_("总览")),
+                   order=0, icon="bi-speedometer2",
+                   description=N_("监督大脑：各领域核心指标一屏总览"))
 
 # The drill-down page of each tile, at the state the tile summarises; a tile
 # links only to a page that is registered.
@@ -71,22 +73,26 @@ def tiles(f: Scope, params: dict[str, str]) -> list:
     ]
 
 
-@scaffold.page("/", "监督大脑", empty="请先导入财政、税务、国资等部门报送的数据。", page_id="overview")
+@scaffold.page("/", N_("监督大脑"), empty=N_("请先导入财政、税务、国资等部门报送的数据。"),
+               page_id="overview")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else "全部区划"
+    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
     return scaffold.View(
-        title=["监督大脑 · ", region],
-        caption=f"{fmt.as_of_note(f.as_of)} · 序时进度 {fmt.pct(time_progress(f.as_of))}",
+        title=[_("监督大脑") + " · ", region],
+        caption=fmt.as_of_note(f.as_of) + " · "
+        + _("序时进度 {tp}").format(tp=fmt.pct(time_progress(f.as_of))),
         toolbar=[] if state.kiosk else [brief_link(f)],
         body=[html.Div(tiles(f, state.params), className="kpi-grid", id="overview-tiles")])
 
 
 def brief_link(f: Scope) -> html.A:
     """The month's 月度分析专报 (PDF) of the selected region: a plain link, so
-    the browser fetches the file (service/files.py)."""
-    query = {"month": f"{f.as_of:%Y-%m}", **({"mof_div": f.mof_div} if f.mof_div else {})}
+    the browser fetches the file (service/files.py), in the page's language."""
+    query = {"month": f"{f.as_of:%Y-%m}", "mof_div": f.mof_div,
+             "lang": "en" if language() == "en" else None}
     return html.A([html.I(className="bi bi-file-earmark-pdf me-1", **{"aria-hidden": "true"}),
-                   f"下载{f.as_of.year}年{f.as_of.month}月分析专报（PDF）"],
+                   _("下载{month}分析专报（PDF）").format(
+                       month=fmt.month_label(f.as_of.year, f.as_of.month))],
                   href=urlstate.link("/files/brief.pdf", query), id="overview-brief",
                   className="btn btn-outline-secondary btn-sm no-print")

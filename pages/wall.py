@@ -11,28 +11,31 @@ from dash import html
 
 from components import drill
 from components import wall as w
+from data.i18n import N_, _
 from pages._shared import scaffold
 from pages._wall import client  # noqa: F401 - registers the charts' drawing callback
 from pages._wall import sections as s
 from service import view
 
 PATH = "/wall"
-dash.register_page(__name__, path=PATH, name="大屏", title="监督大屏 · 财政监督大脑", order=99,
-                   icon="bi-display", description="监督大脑大屏：一屏看全核心指标、区划地图、预警滚动")
+dash.register_page(__name__, path=PATH, name=N_("大屏"), title=scaffold.browser_title(N_("监督大屏")),
+                   order=99, icon="bi-display",
+                   description=N_("监督大脑大屏：一屏看全核心指标、区划地图、预警滚动"))
 
 
-@scaffold.page(PATH, "监督大屏", empty="请先导入财政、税务、国资等部门报送的数据。", page_id="wall")
+@scaffold.page(PATH, N_("监督大屏"), empty=N_("请先导入财政、税务、国资等部门报送的数据。"),
+               page_id="wall")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
     choice = drill.choice(state.get("map"), list(s.INDICATORS), s.DEFAULT_INDICATOR)
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else "全部区划"
+    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
     return scaffold.View(
-        title=["监督大屏 · ", region],
+        title=[_("监督大屏") + " · ", region],
         caption=s.caption(f),
         body=[html.Div([
             w.panel("tiles", s.area_tiles(f, state.params)),
             w.panel("map", s.region_map(f, state.params, choice, state.dark)),
             w.panel("trend", s.trend(f, state.dark)),
-            w.panel("problems", s.problems(f, state.params), "问题闭环"),
+            w.panel("problems", s.problems(f, state.params), _("问题闭环")),
             w.panel("ticker", s.ticker(f)),
         ], className="wall", id="wall")])

@@ -10,21 +10,24 @@ import dash
 
 from components import drill
 from components import format as fmt
+from data.i18n import N_, _
 from pages._shared import scaffold
 from pages._warnings import breaches, catalogue, trend
 
 PATH = "/warnings"
-dash.register_page(__name__, path=PATH, name="预警中心", title="预警中心 · 财政监督大脑", order=7,
-                   icon="bi-exclamation-triangle", description="所有预警规则、当前预警、变化趋势和阈值设置")
+dash.register_page(__name__, path=PATH, name=N_("预警中心"),
+                   title=scaffold.browser_title(N_("预警中心")), order=7,
+                   icon="bi-exclamation-triangle",
+                   description=N_("所有预警规则、当前预警、变化趋势和阈值设置"))
 
-TABS = [("breaches", "当前预警"), ("trend", "变化趋势"), ("rules", "规则与阈值")]
+TABS = [("breaches", N_("当前预警")), ("trend", N_("变化趋势")), ("rules", N_("规则与阈值"))]
 
 
-@scaffold.page(PATH, "预警中心", empty="请先导入数据，导入后自动评估预警规则。", page_id="warn",
-               tabs=TABS)
+@scaffold.page(PATH, N_("预警中心"), empty=N_("请先导入数据，导入后自动评估预警规则。"),
+               page_id="warn", tabs=TABS)
 def layout(state: drill.PageState, tab: str) -> scaffold.View:
     body, notes = {"breaches": breaches.section, "trend": trend.section,
                    "rules": catalogue.section}[tab](state)
-    return scaffold.View(caption=f"{fmt.as_of_note(state.filters.as_of)} · 评估日 "
-                                 f"{fmt.long_date(state.filters.as_of)}",
-                         body=body, notices=notes)
+    as_of = state.filters.as_of
+    caption = f"{fmt.as_of_note(as_of)} · " + _("评估日 {date}").format(date=fmt.long_date(as_of))
+    return scaffold.View(caption=caption, body=body, notices=notes)

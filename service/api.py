@@ -89,8 +89,8 @@ def arg_int(name: str, default: int | None = None) -> int:
 def arg_choice(name: str, choices, default: str | None = None) -> str | None:
     raw = request.args.get(name) or default
     if raw is not None and raw not in choices:
-        raise BadParameter(name, f"取值应为 {', '.join(choices)} 之一 / must be one of "
-                                 f"{', '.join(choices)}: {raw!r}")
+        raise BadParameter(name, "取值应为 {choices} 之一 / must be one of {choices}: {raw!r}"
+                           .format(choices=", ".join(choices), raw=raw))
     return raw
 
 
@@ -156,8 +156,9 @@ def _execution_dates(engine) -> tuple[int, date]:
         return latest.year, latest
     if year < latest.year:
         return year, date(year, 12, 31)
-    raise BadParameter("year", f"该年度尚无数据（最新数据日期 {latest.isoformat()}）/ no data for "
-                               f"this year yet (latest data date {latest.isoformat()}): {year}")
+    raise BadParameter("year", "该年度尚无数据（最新数据日期 {latest}） / no data for this year yet "
+                               "(latest data date {latest}): {year}"
+                               .format(latest=latest.isoformat(), year=year))
 
 
 @api.get("/execution")
@@ -170,8 +171,8 @@ def execution():
     engine = get_engine()
     by = arg_choice("by", EXECUTION_BY)
     if by is None:
-        raise BadParameter("by", f"必填，取值 {', '.join(EXECUTION_BY)} / required, one of "
-                                 f"{', '.join(EXECUTION_BY)}")
+        raise BadParameter("by", "必填，取值 {choices} / required, one of {choices}"
+                           .format(choices=", ".join(EXECUTION_BY)))
     fund_type = arg_choice("fund_type", ("1", "2", "3", "4"))
     year, as_of = _execution_dates(engine)
     scope = query.Scope(as_of=as_of, year=year, mof_div=_optional("mof_div"), fund_type=fund_type)

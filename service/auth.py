@@ -28,6 +28,7 @@ from data import accounts
 from data.accounts import Viewer
 from data.audit import record
 from data.db import get_engine
+from data.i18n import LANGUAGES
 
 auth = Blueprint("auth", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -164,6 +165,12 @@ def _safe_next(target: str | None) -> str:
 
 # -- sign-in and sign-out ----------------------------------------------------------
 
+@auth.context_processor
+def _languages() -> dict:
+    """The names of the languages, for the switch on the sign-in pages."""
+    return {"languages": LANGUAGES}
+
+
 @auth.route("/login", methods=["GET", "POST"])
 def sign_in():
     nxt = _safe_next(request.values.get("next"))
@@ -174,7 +181,7 @@ def sign_in():
     name = request.form.get("username", "")
     result = accounts.sign_in(get_engine(), name, request.form.get("password", ""), client_ip())
     if result.user is None:
-        status = 429 if "次数过多" in result.error else 401
+        status = 429 if "次数过多" in result.error else 401  # i18n: data
         return render_template("sign_in.html", next=nxt, error=result.error, name=name), status
     session.clear()  # a fresh session: no fixation of one set before sign-in
     session.permanent = True

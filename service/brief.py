@@ -1,6 +1,7 @@
-"""月度分析专报 as a PDF: the figures and commentary of data.brief, its charts
-drawn by components.charts and turned into PNG on the server,
-laid out by templates/brief.html (autoescaped) and printed by service.pdf.
+"""月度分析专报 as a PDF in the current language: the figures and commentary
+of data.brief, its charts drawn by components.charts and turned into PNG on
+the server, laid out by templates/brief.html (autoescaped) and printed by
+service.pdf.
 
 No network: the charts are drawn by service.exports (kaleido with plotly's
 own plotly.js and no MathJax), embedded as data: URLs, and the page's fonts
@@ -11,32 +12,30 @@ are local files.
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import plotly.graph_objects as go
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from components import charts, levels
 from components import format as fmt
 from data.brief import Figures, assemble, commentary
+from data.i18n import N_, _, ngettext
 from data.query import DEBT_TYPES
 from data.rules import RULES
 from data.rules.debt import DEBT_TYPE_ZH
+from service import view
 from service.notice import committee_name
-from service.pdf import FONT_CSS, FONT_FAMILY, html_to_pdf
+from service.pdf import FONT_CSS, FONT_FAMILY, documents, html_to_pdf
 
 RED_LISTED = 20  # breaches listed per rule; the rest are counted
-PAYMENT_SOURCE = "国库集中支付、预算指标"
-
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                         autoescape=True, undefined=StrictUndefined,
-                         trim_blocks=True, lstrip_blocks=True)
+PAYMENT_SOURCE = N_("国库集中支付、预算指标")
+REVENUE_SOURCE = N_("税务、财政收入报表")
 
 
 def title(f: Figures) -> str:
     year, month = f.month.split("-")
-    return f"{f.region_name}月度分析专报（{int(year)}年{int(month)}月）"
+    return _("{region}月度分析专报（{month}）").format(
+        region=f.region_name, month=fmt.month_label(int(year), int(month)))
 
 
 def png(fig: go.Figure) -> str:
@@ -50,25 +49,28 @@ def png(fig: go.Figure) -> str:
 def figures_charts(f: Figures) -> dict[str, go.Figure]:
     """The brief's charts: execution of the departments furthest behind,
     spending per month against last year, revenue by class."""
-    note = fmt.as_of_note(f.as_of, PAYMENT_SOURCE)
+    note = fmt.as_of_note(f.as_of, _(PAYMENT_SOURCE))
     depts = f.chart_depts
     # the rule's name only: its lines would not fit the subtitle at print width
-    rule_note = f"等级依{RULES['EXEC_LAG'].name_zh}规则（EXEC_LAG）"
+    rule_note = _("等级依{rule}规则（{id}）").format(rule=RULES["EXEC_LAG"].name,
+                                                 id="EXEC_LAG")
     return {
         "execution": charts.execution_bars(
             depts, f.time_progress, rule_note=rule_note, note=note,
-            title=f"{f.budget_name}支出执行进度最慢的 {len(depts)} 个部门"),
+            title=ngettext("{budget}支出执行进度最慢的 {n} 个部门",
+                           "{budget}支出执行进度最慢的 {n} 个部门", len(depts))
+            .format(budget=f.budget_name, n=len(depts))),
         "monthly": charts.monthly_trend(
             [m.month for m in f.months], [m.paid for m in f.months],
             [m.paid_last_year for m in f.months], year=f.as_of.year, note=note,
-            title=f"{f.budget_name}月度支出与上年同月对比"),
+            title=_("{budget}月度支出与上年同月对比").format(budget=f.budget_name)),
         "revenue": charts.budget_vs_actual(
             [r.name for r in f.revenue],
-            [("收入预算", [r.budget for r in f.revenue], charts.BUDGET_COLOR),
-             ("本年收入", [r.collected for r in f.revenue], charts.ACTUAL_COLOR),
-             ("上年同期", [r.last_year for r in f.revenue], charts.LAST_YEAR_COLOR)],
-            title=f"{f.budget_name}收入分类完成情况",
-            note=fmt.as_of_note(f.as_of, "税务、财政收入报表")),
+            [(_("收入预算"), [r.budget for r in f.revenue], charts.BUDGET_COLOR),
+             (_("本年收入"), [r.collected for r in f.revenue], charts.ACTUAL_COLOR),
+             (_("上年同期"), [r.last_year for r in f.revenue], charts.LAST_YEAR_COLOR)],
+            title=_("{budget}收入分类完成情况").format(budget=f.budget_name),
+            note=fmt.as_of_note(f.as_of, _(REVENUE_SOURCE))),
     }
 
 
@@ -78,12 +80,13 @@ def brief_html(f: Figures, *, committee: str | None = None,
     image URL (default: rendered now by kaleido)."""
     if images is None:
         images = {name: png(fig) for name, fig in figures_charts(f).items()}
-    return _templates.get_template("brief.html").render(
+    return documents.get_template("brief.html").render(
         title=title(f), font_css=FONT_CSS, font_family=Markup(FONT_FAMILY),
         committee=committee or committee_name(f.region_name), f=f,
         as_of=fmt.long_date(f.as_of), commentary=commentary(f, fmt.money), images=images,
-        money=fmt.money, pct=fmt.pct, pp=fmt.pp, level=levels.text, measure=fmt.measure,
-        debt_types={key: DEBT_TYPE_ZH[code] for code, key in DEBT_TYPES.items()}, red_listed=RED_LISTED)
+        money=fmt.money, pct=fmt.pct, pp=fmt.pp, level=levels.text, measure=fmt.measure, breach_message=view.breach_message,
+        translate=_, red_listed=RED_LISTED,
+        debt_types={key: _(DEBT_TYPE_ZH[code]) for code, key in DEBT_TYPES.items()})
 
 
 def brief_pdf(f: Figures, *, committee: str | None = None) -> bytes:
@@ -93,7 +96,7 @@ def brief_pdf(f: Figures, *, committee: str | None = None) -> bytes:
 
 
 def file_name(f: Figures) -> str:
-    return f"月度分析专报-{f.region}-{f.month}.pdf"
+    return _("月度分析专报-{region}-{month}.pdf").format(region=f.region, month=f.month)
 
 
 def make_brief(month: str, mof_div: str | None, masked: bool) -> tuple[Figures, bytes]:

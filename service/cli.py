@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from data import db
+from data import db, i18n
 from service.store import prepare
 
 
@@ -22,7 +22,7 @@ def _parse_date(_ctx, _param, value: str | None) -> date | None:
         raise click.BadParameter(f"日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD: {value!r}")
 
 
-db_cli = AppGroup("db", help="Schema management / 数据库结构")
+db_cli = AppGroup("db", help="数据库结构 / schema management")
 
 
 @db_cli.command("upgrade")
@@ -91,7 +91,7 @@ def demo_cmd(scale: str, seed: int, as_of: date | None, out_dir: Path | None,
     _echo_report(report)
 
 
-rules_cli = AppGroup("rules", help="Warning rules / 预警规则")
+rules_cli = AppGroup("rules", help="预警规则 / warning rules")
 
 
 @rules_cli.command("run")
@@ -110,7 +110,7 @@ def rules_run(as_of: date | None) -> None:
         click.echo(line)
 
 
-users_cli = AppGroup("users", help="Accounts / 账户")
+users_cli = AppGroup("users", help="账户 / accounts")
 
 
 @users_cli.command("create")
@@ -139,11 +139,11 @@ def users_first_admin() -> None:
     if password is None:
         return
     click.echo("=" * 60)
-    click.echo("已创建首个管理员账户 / first admin account created")
-    click.echo("  用户名 user name: admin")
-    click.echo(f"  密码 password:    {password}")
-    click.echo("此密码只显示这一次，请立即登录并妥善保存。")
-    click.echo("This password is shown only once: sign in and keep it safe.")
+    click.echo("已创建首个管理员账户 / first admin account created\n"
+               "  用户名 user name: admin\n"
+               "  密码 password:    {password}\n"
+               "此密码只显示这一次，请立即登录并妥善保存。\n"
+               "This password is shown only once: sign in and keep it safe.".format(password=password))
     click.echo("=" * 60)
 
 
@@ -160,7 +160,7 @@ def users_token(name: str) -> None:
         sys.exit(1)
 
 
-audit_cli = AppGroup("audit", help="Audit trail / 使用留痕")
+audit_cli = AppGroup("audit", help="使用留痕 / audit trail")
 
 
 @audit_cli.command("check")
@@ -197,7 +197,9 @@ def audit_export(file: Path, since: date | None, until: date | None) -> None:
 @click.option("--mof-div", "mof_div", default=None, help="region code (default: the top region)")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="the PDF file to write")
-def brief_cmd(month: str, mof_div: str | None, output: Path) -> None:
+@click.option("--lang", type=click.Choice(sorted(i18n.LANGUAGES)), default=i18n.DEFAULT,
+              show_default=True, help="the language of the brief")
+def brief_cmd(month: str, mof_div: str | None, output: Path, lang: str) -> None:
     """Write the 月度分析专报 of MONTH for a region as a PDF."""
     from data.audit import record
     from data.brief import BriefError
@@ -205,7 +207,8 @@ def brief_cmd(month: str, mof_div: str | None, output: Path) -> None:
     from service.pdf import PdfError
 
     try:
-        figures, pdf = make_brief(month, mof_div, masked=False)
+        with i18n.use(lang):
+            figures, pdf = make_brief(month, mof_div, masked=False)
     except BriefError as err:
         click.echo(f"{err.parameter}: {err.message}", err=True)
         sys.exit(1)
@@ -214,9 +217,10 @@ def brief_cmd(month: str, mof_div: str | None, output: Path) -> None:
         sys.exit(1)
     output.write_bytes(pdf)
     with db.get_engine().begin() as conn:
-        record(conn, None, "export", f"月度分析专报 {figures.region} {figures.month} → "
+        record(conn, None, "export", f"月度分析专报 {figures.region} {figures.month} → "  # i18n: data
                                      f"{output.name} (command line)")
-    click.echo(f"{figures.region} {figures.month} (数据截至 {figures.as_of.isoformat()}) → {output}")
+    click.echo("{region} {month} (数据截至 / data as of {as_of}) → {output}".format(
+        region=figures.region, month=figures.month, as_of=figures.as_of.isoformat(), output=output))
 
 
 def register(app: Flask) -> None:

@@ -20,7 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from components.format import long_date
 from data.export_xlsx import Column, workbook
+from data.i18n import N_, _
 from service.pdf import ASSETS, FONT_FAMILY
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -28,7 +30,7 @@ WIDTH = 1280  # px of the slide-sized image; PNG at SCALE× for a projector
 SCALE = 2
 DEFAULT_HEIGHT = 520
 ROW_CAP = 100_000  # rows one table export may hold
-SYSTEM = "财政监督大脑·人大预算联网监督系统"
+SYSTEM = N_("财政监督大脑·人大预算联网监督系统")
 FONT_DIR = ASSETS / "vendor" / "noto-sans-sc"
 
 _start = threading.Lock()
@@ -57,7 +59,7 @@ def _kaleido():
 def figure_image(figure: dict[str, Any], fmt: str) -> bytes:
     """The figure (as Dash holds it: {data, layout}) as PNG or SVG."""
     if fmt not in FORMATS:
-        raise ExportError(f"不支持的格式“{fmt}” / unsupported format {fmt!r}")
+        raise ExportError("不支持的格式“{fmt}” / unsupported format {fmt!r}".format(fmt=fmt))
     if not isinstance(figure, dict) or not isinstance(figure.get("data"), list):
         raise ExportError("没有可导出的图表 / no chart to export")
     fig = copy.deepcopy({"data": figure["data"], "layout": figure.get("layout") or {}})
@@ -119,8 +121,10 @@ def embed_font(svg: str) -> str:
 # -- tables -------------------------------------------------------------------------------------
 
 def lead_lines(what: str, source: str, as_of: date, note: str | None = None) -> list[str]:
-    """The lines above a table's headers: what it is, where from, as of when."""
-    lines = [what, f"来源：{SYSTEM} {source}", f"数据截至 {as_of.year}年{as_of.month}月{as_of.day}日"]
+    """The lines above a table's headers, in the current language: what it
+    is, where from, as of when."""
+    lines = [what, _("来源：{source}").format(source=f"{_(SYSTEM)} {source}"),
+             _("数据截至 {date}").format(date=long_date(as_of))]
     return lines + ([note] if note else [])
 
 
@@ -132,8 +136,8 @@ def table_xlsx(what: str, source: str, as_of: date, columns: Sequence[Column],
 def capped_note(total: int, shown: int) -> str | None:
     if total <= shown:
         return None
-    return (f"注：共 {total:,} 行，超过导出上限，仅导出前 {shown:,} 行；请缩小范围后再导出。"
-            f" / {total:,} rows: only the first {shown:,} are exported.")
+    return _("注：共 {total} 行，超过导出上限，仅导出前 {shown} 行；请缩小范围后再导出。").format(
+        total=f"{total:,}", shown=f"{shown:,}")
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -141,5 +145,5 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 def file_name(what: str, as_of: date, ext: str) -> str:
     """`预算执行率-部门_2026-11-20.png`: what and the data date, safe on any disk."""
-    stem = _UNSAFE.sub("_", what).strip("_.") or "导出"
+    stem = _UNSAFE.sub("_", what).strip("_.") or _("导出")
     return f"{stem[:80]}_{as_of.isoformat()}.{ext}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request, send_file
 
-from data import problem_files
+from data import i18n, problem_files
 from data.db import PROJECT_ROOT, get_engine
 from data.hierarchy import chain
 from data.problems import Problem, ProblemError, unit_name
@@ -54,16 +54,18 @@ def _download(row: dict, path: Path, detail: str) -> Response:
 
 def render_notice(p: Problem) -> bytes:
     """The 督办单 of an assigned problem (service.notice), issued by the
-    committee of the problem's top region."""
+    committee of the problem's top region. It is an official document, kept
+    as first issued and the same for every reader: always in Chinese."""
     from service.notice import notice_pdf
 
     names = view.names()
     roots = sorted(c for c, parent in names.region_parent.items() if parent not in names.region)
     top = chain(names.region_parent, p.mof_div)[0] if p.mof_div in names.region else \
         next(iter(roots), None)
-    return notice_pdf(p, unit_name=unit_name(get_engine(), p.unit),
-                      region_name=names.region.get(top, "") if top else "",
-                      rules=view.rule_settings())
+    with i18n.use("zh"):
+        return notice_pdf(p, unit_name=unit_name(get_engine(), p.unit),
+                          region_name=names.region.get(top, "") if top else "",
+                          rules=view.rule_settings())
 
 
 @files.get("/problems/<int:problem_id>/attachments/<int:file_id>")
@@ -92,9 +94,9 @@ def notice(problem_id: int):
     except ProblemError as err:
         return _refusal(err.message, err.status)
     except PdfError as err:
-        log.error("督办单 of problem %s: %s", problem_id, err.message)
+        log.error("the notice of problem %s: %s", problem_id, err.message)
         return _refusal(err.message, 503)
-    return _download(row, path, f"problem #{problem_id} 督办单 {row['file_name']}")
+    return _download(row, path, f"problem #{problem_id} 督办单 {row['file_name']}")  # i18n: data
 
 
 @files.get("/brief.pdf")
@@ -119,9 +121,9 @@ def brief():
     except BriefError as err:
         return _refusal(f"{err.parameter}: {err.message}", 400)
     except PdfError as err:
-        log.error("月度分析专报 %s: %s", month, err.message)
+        log.error("the monthly brief of %s: %s", month, err.message)
         return _refusal(err.message, 503)
-    auth.audit("export", f"月度分析专报 {figures.region} {figures.month} "
+    auth.audit("export", f"月度分析专报 {figures.region} {figures.month} "  # i18n: data
                          f"(数据截至 {figures.as_of.isoformat()})")
     res = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                     download_name=file_name(figures), max_age=0)

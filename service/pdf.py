@@ -7,15 +7,25 @@ fallback), and Chromium runs with background networking off and every host
 name unresolvable. Each render is one short-lived Chromium (about 1 s) in its
 own temporary directory and profile, so renders never share state and a
 timed-out one is killed with its children. (Kaleido starts its own browser
-per export and none stays running in the app, so there is none to reuse.)"""
+per export and none stays running in the app, so there is none to reuse.)
+
+`documents` is the Jinja environment of the printed documents (the 督办单,
+the 月度分析专报), with `_()` in the current language like the pages."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from data import i18n
+from data.i18n import _
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONT_CSS = (ASSETS / "vendor" / "noto-sans-sc" / "noto-sans-sc.css").as_uri()
@@ -30,6 +40,26 @@ _FLAGS = (
     "--no-pings", "--host-resolver-rules=MAP * ~NOTFOUND",
     "--no-pdf-header-footer",
 )
+
+
+def page_footer() -> Markup:
+    """The CSS `content` of the page footer in the current language:
+    `"第 " counter(page) " 页，共 " counter(pages) " 页"`."""
+    parts = []
+    for piece in re.split(r"(\{pages?\})", _("第 {page} 页，共 {pages} 页")):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            quoted = piece.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            parts.append(f'"{quoted}"')
+    return Markup(" ".join(parts))
+
+
+documents = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                        lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+documents.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+documents.globals.update(lang=i18n.language, page_footer=page_footer)
 
 
 class PdfError(RuntimeError):
@@ -68,12 +98,13 @@ def html_to_pdf(html: str, timeout: float = TIMEOUT_S) -> bytes:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # Chromium and its helpers: their own session
             proc.communicate()
-            raise PdfError(f"生成 PDF 超时（{timeout:g} 秒） / Chromium did not finish the PDF "
-                           f"within {timeout:g} s")
+            raise PdfError("生成 PDF 超时（{timeout:g} 秒） / Chromium did not finish the PDF "
+                           "within {timeout:g} s".format(timeout=timeout))
         data = out.read_bytes() if out.exists() else b""
         if proc.returncode != 0 or not data.startswith(b"%PDF"):
             tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise PdfError(f"Chromium 未能生成 PDF（退出码 {proc.returncode}） / Chromium failed "
-                           f"to print the PDF (exit {proc.returncode}): {' | '.join(tail)}")
+            raise PdfError("Chromium 未能生成 PDF（退出码 {code}） / Chromium failed to print the "
+                           "PDF (exit {code}): {tail}".format(code=proc.returncode,
+                                                             tail=" | ".join(tail)))
         return data
 

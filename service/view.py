@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from components import format as fmt
 from components import urlstate
 from components.drill import PageState, clean
 from data import problems, rules
@@ -13,6 +14,7 @@ from data.accounts import Viewer
 from data.audit import record
 from data.db import get_engine
 from data.hierarchy import Names, chain, names_of
+from data.i18n import DEFAULT, N_, _, language
 from data.query import Scope
 from data.query.problems import Summary
 from data.query.problems import problems as problem_rows
@@ -52,7 +54,7 @@ def page_state(path: str, params: dict[str, Any], masked: bool = False) -> PageS
     f = urlstate.filters(p, default_as_of()).replace(masked=masked)
     notices = []
     if f.mof_div is not None and f.mof_div not in names().region:
-        notices.append(f"链接中的区划代码“{f.mof_div}”不存在，已显示全部区划。")
+        notices.append(_("链接中的区划代码“{code}”不存在，已显示全部区划。").format(code=f.mof_div))
         f = f.replace(mof_div=None)
         p.pop("mof_div", None)
     return PageState(path=path, params=p, filters=f, kiosk=p.get("kiosk") == "1", notices=notices)
@@ -118,17 +120,18 @@ def problem_summary(viewer: Viewer, mof_div: str | None) -> Summary:
     return problem_totals(rows)
 
 
-PROBLEM_FIELDS_ZH = {"title": "标题", "description": "说明", "mof_div": "区划",
-                     "warnings": "预警", "url": "页面地址"}
+PROBLEM_FIELDS = {"title": N_("标题"), "description": N_("说明"), "mof_div": N_("区划"),
+                  "warnings": N_("预警"), "url": N_("页面地址")}
 
 
 def problem_refusal(err: problems.ProblemError) -> str:
-    """A refused problem call's message, its field named in Chinese
-    (`标题：必填 / required` for `title: 必填 / required`)."""
-    field = PROBLEM_FIELDS_ZH.get(err.parameter or "")
+    """A refused problem call's message, its field named in the interface's
+    language (`标题：必填 / required` for `title: 必填 / required`)."""
+    field = PROBLEM_FIELDS.get(err.parameter or "")
     if not field:
         return err.message
-    return f"{field}：{err.message.removeprefix(f'{err.parameter}: ')}"
+    return _("{field}：{message}").format(
+        field=_(field), message=err.message.removeprefix(f"{err.parameter}: "))
 
 
 def overdue_problems() -> set[int]:
@@ -164,7 +167,9 @@ def rule_note(rule_id: str) -> str:
     """`预算执行进度滞后（EXEC_LAG）：关注线…；严重线…`: which rule coloured a
     figure and its lines in force, for a tooltip or a caption."""
     rule, thresholds = rules.RULES[rule_id], rule_settings()[rule_id].thresholds
-    return f"{rule.name_zh}（{rule_id}）：{rule.lines_zh(thresholds) or rule.formula(thresholds)}"
+    return _("{rule}（{id}）：{lines}").format(
+        rule=rule.name, id=rule_id,
+        lines=rule.lines_zh(thresholds) or rule.formula(thresholds))
 
 
 def breaches_in(as_of: date, mof_div: str | None) -> list:
@@ -174,3 +179,16 @@ def breaches_in(as_of: date, mof_div: str | None) -> list:
         return found
     parents = names().region_parent
     return [b for b in found if b.mof_div and mof_div in chain(parents, b.mof_div)]
+
+
+def breach_message(b) -> str:
+    """A breach's message: in Chinese as stored (written at evaluation, and
+    returned so by the API); in English composed from the rule, the entity,
+    the value and the line crossed."""
+    rule = rules.RULES.get(b.rule)
+    if language() == DEFAULT or rule is None:
+        return b.message
+    return _("{entity}：{rule}。{measure}：{value}；越过的线：{threshold}").format(
+        entity=b.name or b.entity_code, rule=rule.name, measure=_(rule.value_zh),
+        value=fmt.measure(b.value, rule.value_unit),
+        threshold=fmt.measure(b.threshold, rule.value_unit))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from components.format import money
-from data import audit
+from data import audit, i18n
 from data.brief import BriefError, assemble, brief_date, commentary
 from data.masking import is_individual
 from data.rules import RULES
@@ -111,9 +111,10 @@ def test_a_lower_region_is_its_own(demo_engine, client):
 # -- the commentary ------------------------------------------------------------------
 
 def money_fen(text: str) -> tuple[float, int]:
-    """`17.20 亿元` → (17.2, fen per unit)."""
-    number, unit = text.split()
-    return float(number.replace(",", "")), {"亿元": 10**10, "万元": 10**6}[unit]
+    """`17.20 亿元` or `17.20 (100m yuan)` → (17.2, fen per unit)."""
+    number, unit = text.split(" ", 1)
+    per = {"亿元": 10**10, "万元": 10**6, "(100m yuan)": 10**10, "(10k yuan)": 10**6}[unit]
+    return float(number.replace(",", "")), per
 
 
 def same_money(text: str, fen: int) -> bool:
@@ -126,6 +127,7 @@ def signed(word: str, number: str) -> float:
 
 
 AMOUNT = r"(-?[\d,]+\.\d{2} [万亿]元)"
+AMOUNT_EN = r"(-?[\d,]+\.\d{2} \((?:10k|100m) yuan\))"
 
 
 @pytest.mark.parametrize("month", MONTHS)
@@ -180,6 +182,28 @@ def test_the_commentary_says_the_figures(demo_engine, month):
         m = re.search(r"执行进度达到预警线的部门 (\d+) 个，其中落后最多的是(.+?)，执行率 ([\d.]+)%", text)
         assert m and (int(m[1]), m[2]) == (len(lagging), worst.name)
         assert float(m[3]) == round(worst.paid / worst.budget * 100, 1)
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_the_english_commentary_says_the_same_figures(demo_engine, month):
+    f = assemble(demo_engine, month)
+    with i18n.use("en"):
+        text = " ".join(commentary(f, money))
+    assert not re.search(r"[\u4e00-\u9fff]", text.replace(f.lagging_depts[0].name, "")
+                         if f.lagging_depts else text)
+    e = f.expenditure
+    m = re.search(r"General public budget expenditure: execution rate ([\d.]+)%, ([\d.]+) pp "
+                  rf"(below|above) the time-elapsed benchmark; {AMOUNT_EN} paid against "
+                  rf"{AMOUNT_EN} of quotas issued\.", text)
+    assert m, text
+    assert float(m[1]) == round(e.paid / e.budget * 100, 1)
+    sign = -1 if m[3] == "below" else 1
+    assert sign * float(m[2]) == round((e.paid / e.budget - f.time_progress) * 100, 1)
+    assert same_money(m[4], e.paid) and same_money(m[5], e.budget)
+    m = re.search(r"(\d+) open warnings: Severe (\d+), Warning (\d+), Watch (\d+)", text)
+    c = f.breach_counts
+    assert m and [int(x) for x in m.groups()] == \
+        [sum(c.values()), c["red"], c["orange"], c["yellow"]]
 
 
 def test_the_wording_of_gaps_and_changes():
@@ -242,6 +266,19 @@ def test_the_cli_writes_the_brief(demo_engine, client, tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
     assert "2026-10-31" in res.output
     assert audit.search(demo_engine, action="export", text="月度分析专报")[1] >= 1
+
+
+@needs_chromium
+def test_the_cli_writes_the_brief_in_english(demo_engine, client, tmp_path):
+    import app as app_module
+
+    out = tmp_path / "brief-en.pdf"
+    res = app_module.server.test_cli_runner().invoke(
+        args=["brief", "--month", "2026-10", "--lang", "en", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert set("Monthly Analysis Brief (Oct 2026) Basis") <= text_in(data)
 
 
 @pytest.mark.parametrize("args, says", [

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, and_, case, distinct, func, literal_column, null,
 
 from data import schema as s
 from data.hierarchy import hierarchies
+from data.i18n import N_, _
 from data.measures import ratio
 from data.query.base import in_regions, region_codes, year_month
 from data.query.scope import QueryError, Scope
@@ -22,10 +23,11 @@ from data.rules import band, load_settings
 from data.rules.grading import yuan_of_fen
 
 FINANCIAL = "3"  # INDUSTRY_TYPE of financial enterprises
-INDUSTRY_TYPES = {"1": "工业企业", "2": "非工业企业", "3": "金融企业"}
-ASSET_CLASSES = {"LAND": "土地", "HOUSE": "房屋", "VEHICLE": "车辆", "EQUIPMENT": "设备",
-                 "INFRA": "基础设施", "OTHER": "其他"}
-RESOURCE_TYPES = ("土地", "矿产", "森林", "草原", "湿地", "水", "海洋")
+INDUSTRY_TYPES = {"1": N_("工业企业"), "2": N_("非工业企业"), "3": N_("金融企业")}
+ASSET_CLASSES = {"LAND": N_("土地"), "HOUSE": N_("房屋"), "VEHICLE": N_("车辆"),
+                 "EQUIPMENT": N_("设备"), "INFRA": N_("基础设施"), "OTHER": N_("其他")}
+# The store's RESOURCE_TYPE values, in the order they are listed (and msgids to show them).
+RESOURCE_TYPES = (N_("土地"), N_("矿产"), N_("森林"), N_("草原"), N_("湿地"), N_("水"), N_("海洋"))
 TREND_MONTHS = 24  # the monthly trend of the totals reaches this far back from month(D)
 
 
@@ -242,7 +244,7 @@ class AssetRow:
 
     @property
     def name(self) -> str:
-        return ASSET_CLASSES.get(self.code, self.code)
+        return _(ASSET_CLASSES[self.code]) if self.code in ASSET_CLASSES else self.code
 
     @property
     def idle_share(self) -> float | None:

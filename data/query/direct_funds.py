@@ -18,6 +18,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from data import schema as s
 from data.hierarchy import Hierarchies, hierarchies
+from data.i18n import _
 from data.measures import gap_pp, ratio
 from data.query.base import chunks, in_codes, paid_by, quota_by, to_date
 from data.query.facts import quotas
@@ -233,7 +234,7 @@ def region_rows(engine: Engine, scope: Scope, fund: str | None = None) -> list[D
     got, sums = _fold(_flows(engine, scope, h, ["mof_div_code"], fund), key_of)
     rows = []
     if parent is not None and (parent in got or parent in sums):
-        rows.append(_row(scope, parent, f"{tree.name.get(parent, parent)}（本级）",
+        rows.append(_row(scope, parent, _("{name}（本级）").format(name=tree.name.get(parent, parent)),
                          got.get(parent, {}), sums.get(parent, (0, 0)), own=True))
     rows += [_row(scope, c, tree.name.get(c, c), got.get(c, {}), sums.get(c, (0, 0)))
              for c in children]

@@ -9,6 +9,7 @@ from typing import Iterable
 from sqlalchemy import Engine
 
 from data.hierarchy import Hierarchies, Tree, hierarchies
+from data.i18n import _
 from data.measures import FUND_TYPE_NAMES, gap_pp, ratio
 from data.query.base import (in_codes, measures, month_end, paid_by, quota_by,
                              same_day_last_year, to_date)
@@ -63,7 +64,7 @@ def _check_parent(h: Hierarchies, by: str, parent: str | None) -> None:
         return
     kind = _PARENT_OF.get(by)
     if kind is None:
-        raise QueryError("parent", f"by={by} 不接受 parent / by={by} takes no parent")
+        raise QueryError("parent", "by={by} 不接受 parent / by={by} takes no parent".format(by=by))
     known = {
         "mof_div": lambda: parent in h.region,
         "dept": lambda: parent in set(h.agency_dept.values()),
@@ -100,8 +101,8 @@ def execution(engine: Engine, scope: Scope, by: str, parent: str | None = None) 
     by=project lists spending under a project only. Rows come in code order
     (regions in hierarchy order)."""
     if by not in BY_DIMENSIONS:
-        raise QueryError("by", f"取值应为 {', '.join(BY_DIMENSIONS)} 之一 / must be one of "
-                               f"{', '.join(BY_DIMENSIONS)}: {by!r}")
+        raise QueryError("by", "取值应为 {names} 之一 / must be one of {names}: {by!r}".format(
+            names=", ".join(BY_DIMENSIONS), by=by))
     h = hierarchies(engine)
     _check_parent(h, by, parent)
     tp = scope_tp(scope)
@@ -179,7 +180,7 @@ def execution_total(engine: Engine, scope: Scope) -> ExecRow:
     h = hierarchies(engine)
     sums = measures(engine, scope, h, [])
     b, p = sums.get((), [0, 0])
-    name = h.region.name.get(scope.mof_div, scope.mof_div) if scope.mof_div else "合计"
+    name = h.region.name.get(scope.mof_div, scope.mof_div) if scope.mof_div else _("合计")
     return _exec_row(scope.mof_div, name, b, p, scope_tp(scope), load_settings(engine))
 
 

@@ -76,8 +76,9 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
     sort = sort or "-pay_date"
     desc, key = sort.startswith("-"), sort.lstrip("-+")
     if key not in PAYMENT_SORT_KEYS:
-        raise QueryError("sort", f"取值应为 {', '.join(PAYMENT_SORT_KEYS)} 之一（可加 -）/ must be "
-                                 f"one of {', '.join(PAYMENT_SORT_KEYS)} (optionally with -)")
+        raise QueryError("sort", "取值应为 {keys} 之一（可加 -）/ "  # i18n: data (bilingual)
+                                 "must be one of {keys} (optionally with -)".format(
+                                     keys=", ".join(PAYMENT_SORT_KEYS)))
     h = hierarchies(engine)
     p, end = s.payment, scope_end(scope)
     search = (search or "").strip() or None

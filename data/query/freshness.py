@@ -8,21 +8,22 @@ from datetime import date
 from sqlalchemy import Engine, func, select
 
 from data import schema as s
+from data.i18n import N_, _
 from data.query.base import in_regions, period_end, region_codes, year_month
 from data.query.scope import Scope
 
 FRESHNESS_SOURCES = {
-    "payment": "国库集中支付",
-    "revenue": "收入",
-    "soe_financial": "企业国有资产",
-    "admin_asset": "行政事业性资产",
+    "payment": N_("国库集中支付"),
+    "revenue": N_("收入"),
+    "soe_financial": N_("企业国有资产"),
+    "admin_asset": N_("行政事业性资产"),
 }
 
 
 @dataclass(frozen=True)
 class Freshness:
     dataset: str
-    label: str
+    label: str  # in the current language
     latest: date | None  # the latest data date on or before D (a period: its last day)
 
 
@@ -49,5 +50,5 @@ def freshness(engine: Engine, scope: Scope) -> list[Freshness]:
             if raw is not None:
                 latest = (min(period_end(raw), as_of) if isinstance(raw, str) and len(raw) == 7
                           else raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10]))
-            out.append(Freshness(name, FRESHNESS_SOURCES[name], latest))
+            out.append(Freshness(name, _(FRESHNESS_SOURCES[name]), latest))
     return out

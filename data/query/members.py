@@ -60,8 +60,8 @@ def members(engine: Engine, dim: str, parent: str | None = None) -> list[Member]
         return [Member(p, h.project_name[p], h.project_agency.get(p)) for p in codes]
     if dim == "fund_type":
         return [Member(c, n, None) for c, n in FUND_TYPE_NAMES.items()]
-    raise QueryError("dim", f"取值应为 {', '.join(MEMBER_DIMENSIONS)} 之一 / must be one of "
-                            f"{', '.join(MEMBER_DIMENSIONS)}: {dim!r}")
+    raise QueryError("dim", "取值应为 {names} 之一 / must be one of {names}: {dim!r}".format(
+        names=", ".join(MEMBER_DIMENSIONS), dim=dim))
 
 
 def validate_scope(engine: Engine, scope: Scope) -> None:

@@ -44,8 +44,8 @@ def problems(engine: Engine, scope: Scope, status: str | None = None,
              raised_by: int | None = None, today: date | None = None) -> list[ProblemRow]:
     """The problems of the selection, newest first."""
     if status is not None and status not in STATUSES:
-        raise QueryError("status", f"取值应为 {', '.join(STATUSES)} 之一 / must be one of "
-                                   f"{', '.join(STATUSES)}: {status!r}")
+        raise QueryError("status", "取值应为 {names} 之一 / must be one of {names}: {status!r}".format(
+            names=", ".join(STATUSES), status=status))
     today = today or date.today()
     p, u = s.problem, s.app_user
     stmt = (select(p, u.c.username.label("created_by_name"))

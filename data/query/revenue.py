@@ -7,6 +7,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from data import schema as s
 from data.hierarchy import Hierarchies, hierarchies
+from data.i18n import _
 from data.measures import FUND_TYPE_NAMES, gap_pp, ratio
 from data.query.base import Extra, in_codes, paid_by, quota_by
 from data.query.scope import QueryError, Scope, scope_end, scope_tp
@@ -108,5 +109,6 @@ def budgets(engine: Engine, scope: Scope) -> list[BudgetRow]:
         exp = quota_by(conn, scope, h, ["fund_type_code"])
         paid = paid_by(conn, scope, h, ["fund_type_code"])
     types = [scope.fund_type] if scope.fund_type else list(FUND_TYPE_NAMES)
-    return [BudgetRow(ft, FUND_TYPE_NAMES.get(ft, ft), rev_budget.get(ft, 0), rev.get(ft, 0),
+    return [BudgetRow(ft, _(FUND_TYPE_NAMES[ft]) if ft in FUND_TYPE_NAMES else ft,
+                      rev_budget.get(ft, 0), rev.get(ft, 0),
                       exp.get((ft,), 0), paid.get((ft,), 0)) for ft in types]

@@ -15,7 +15,7 @@ from data.rules.context import Context
 from data.rules.grading import grade, yuan_of_fen
 from data.rules.registry import RULES, SOE_LINE_GROUPS
 
-INDUSTRY_ZH = {"1": "工业企业", "2": "非工业企业", "3": "金融企业"}
+INDUSTRY_ZH = {"1": "工业企业", "2": "非工业企业", "3": "金融企业"}  # i18n: data
 
 
 def _latest_soe(ctx: Context) -> list:
@@ -47,7 +47,8 @@ def soe_alr(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_soe_breach(
                 ctx, rule.id, level, row, ratio, line,
-                f"资产负债率 {pct(ratio)}（{INDUSTRY_ZH[row.industry_type]}{line_zh(level)} {pct_line(line)}）"))
+                f"资产负债率 {pct(ratio)}"  # i18n: data
+                f"（{INDUSTRY_ZH[row.industry_type]}{line_zh(level)} {pct_line(line)}）"))  # i18n: data
     return out
 
 
@@ -59,7 +60,7 @@ def soe_loss(ctx: Context) -> list[Breach]:
         if hit:
             level, line = hit
             out.append(_soe_breach(ctx, rule.id, level, row, yuan_of_fen(row.profit), line,
-                                   f"累计利润总额 {yuan(row.profit)}，处于亏损"))
+                                   f"累计利润总额 {yuan(row.profit)}，处于亏损"))  # i18n: data
     return out
 
 
@@ -84,8 +85,8 @@ def idle_assets(ctx: Context) -> list[Breach]:
             name = ctx.agency_name.get(agency, agency)
             out.append(ctx.breach(
                 rule.id, level, agency, share, line,
-                f"{name} {period} 闲置资产 {yuan(int(idle))}，占资产净值 {yuan(int(net))} 的 {pct(share)}"
-                f"（{line_zh(level)} {pct_line(line)}）",
+                f"{name} {period} 闲置资产 {yuan(int(idle))}，占资产净值 {yuan(int(net))} 的 {pct(share)}"  # i18n: data
+                f"（{line_zh(level)} {pct_line(line)}）",  # i18n: data
                 name=name, agency=agency))
     return out
 

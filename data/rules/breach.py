@@ -1,5 +1,7 @@
 """A breach: one entity over one rule's line, and how its figures are written
-in messages."""
+in messages. A message is a Chinese sentence, stored and returned by the API
+as it is made, whatever the language of the page that shows it; so are the
+names and messages the area modules write."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,11 +34,11 @@ class Breach:
 
 
 def yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:,.2f} 元"
+    return f"{Decimal(fen) / 100:,.2f} 元"  # i18n: data (messages stay Chinese)
 
 
 def yuan_line(yuan_value: Decimal) -> str:
-    return f"{yuan_value:,.2f}".rstrip("0").rstrip(".") + " 元"
+    return f"{yuan_value:,.2f}".rstrip("0").rstrip(".") + " 元"  # i18n: data
 
 
 def pct(fraction) -> str:
@@ -56,4 +58,4 @@ def pp(value) -> str:
 
 
 def line_zh(level: str) -> str:
-    return f"{LEVEL_ZH[level]}线"
+    return f"{LEVEL_ZH[level]}线"  # i18n: data

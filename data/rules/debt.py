@@ -20,15 +20,16 @@ from fractions import Fraction
 from sqlalchemy import func, or_, select
 
 from data import schema as s
+from data.i18n import N_
 from data.rules.breach import Breach, line_zh, pct, pct_line, yuan
 from data.rules.context import Context, present
 from data.rules.grading import grade, yuan_of_fen
 from data.rules.registry import RULES
 
-DEBT_TYPE_ZH = {"1": "一般债务", "2": "专项债务"}
+DEBT_TYPE_ZH = {"1": N_("一般债务"), "2": N_("专项债务")}
 # The expenditure each debt type's interest is measured against (INTEREST_BURDEN).
-INTEREST_BASE = {"1": ("general_expenditure", "一般公共预算支出"),
-                 "2": ("fund_expenditure", "政府性基金预算支出")}
+INTEREST_BASE = {"1": ("general_expenditure", "一般公共预算支出"),  # i18n: data
+                 "2": ("fund_expenditure", "政府性基金预算支出")}  # i18n: data
 
 
 def _balances(ctx: Context) -> dict[str, dict[str, int]]:
@@ -78,18 +79,18 @@ def _region_ratio(ctx: Context, rule_id: str, column: str, label: str) -> list[B
             name = ctx.region_name(row.mof_div_code)
             out.append(ctx.breach(
                 rule_id, level, row.mof_div_code, ratio, line,
-                f"{name} 债务余额 {yuan(balance)}，{label} {yuan(base)}，{rule.name_zh} {pct(ratio)}"
-                f"（{line_zh(level)} {pct_line(line)}）",
+                f"{name} 债务余额 {yuan(balance)}，{label} {yuan(base)}，{rule.name_zh} {pct(ratio)}"  # i18n: data
+                f"（{line_zh(level)} {pct_line(line)}）",  # i18n: data
                 name=name, mof_div=row.mof_div_code))
     return out
 
 
 def debt_ratio(ctx: Context) -> list[Breach]:
-    return _region_ratio(ctx, "DEBT_RATIO", "comprehensive_capacity", "综合财力")
+    return _region_ratio(ctx, "DEBT_RATIO", "comprehensive_capacity", "综合财力")  # i18n: data
 
 
 def liability_ratio(ctx: Context) -> list[Breach]:
-    return _region_ratio(ctx, "LIABILITY_RATIO", "gdp", "地区生产总值")
+    return _region_ratio(ctx, "LIABILITY_RATIO", "gdp", "地区生产总值")  # i18n: data
 
 
 def debt_over_limit(ctx: Context) -> list[Breach]:
@@ -104,7 +105,7 @@ def debt_over_limit(ctx: Context) -> list[Breach]:
             name = f"{ctx.region_name(region)} {DEBT_TYPE_ZH.get(kind, kind)}"
             out.append(ctx.breach(
                 "DEBT_OVER_LIMIT", "red", f"{region}:{kind}", yuan_of_fen(balance), yuan_of_fen(limit),
-                f"{name}余额 {yuan(balance)}，超过限额 {yuan(limit)} {yuan(balance - limit)}",
+                f"{name}余额 {yuan(balance)}，超过限额 {yuan(limit)} {yuan(balance - limit)}",  # i18n: data
                 name=name, mof_div=region))
     return out
 
@@ -134,8 +135,8 @@ def interest_burden(ctx: Context) -> list[Breach]:
                 name = f"{ctx.region_name(row.mof_div_code)} {DEBT_TYPE_ZH[kind]}"
                 out.append(ctx.breach(
                     rule.id, level, f"{row.mof_div_code}:{kind}", share, line,
-                    f"{name} {ctx.year} 年应付利息 {yuan(interest)}，占{label} {yuan(base)} 的 {pct(share)}"
-                    f"（{line_zh(level)} {pct_line(line)}）",
+                    f"{name} {ctx.year} 年应付利息 {yuan(interest)}，"  # i18n: data
+                    f"占{label} {yuan(base)} 的 {pct(share)}（{line_zh(level)} {pct_line(line)}）",  # i18n: data
                     name=name, mof_div=row.mof_div_code))
     return out
 
@@ -148,7 +149,7 @@ def _service_rows(ctx: Context, *conds) -> list:
 
 
 def _service_name(row) -> str:
-    return f"{row.bond_name}（{row.bond_code}）{row.due_date} 还本付息"
+    return f"{row.bond_name}（{row.bond_code}）{row.due_date} 还本付息"  # i18n: data
 
 
 def _unpaid_at(ctx: Context):
@@ -169,7 +170,7 @@ def debt_due_soon(ctx: Context) -> list[Breach]:
             name = _service_name(row)
             out.append(ctx.breach(
                 rule.id, level, f"{row.bond_code}@{row.due_date.isoformat()}", days, line,
-                f"{name}：应还本金 {yuan(row.principal)}、利息 {yuan(row.interest)}，{days} 天后到期，尚未偿还",
+                f"{name}：应还本金 {yuan(row.principal)}、利息 {yuan(row.interest)}，{days} 天后到期，尚未偿还",  # i18n: data
                 name=name, mof_div=row.mof_div_code))
     return out
 
@@ -185,7 +186,8 @@ def debt_overdue(ctx: Context) -> list[Breach]:
         name = _service_name(row)
         out.append(ctx.breach(
             "DEBT_OVERDUE", "red", f"{row.bond_code}@{row.due_date.isoformat()}", yuan_of_fen(unpaid), None,
-            f"{name}：应还本息 {yuan(row.principal + row.interest)}，截至 {ctx.as_of} 未足额偿还，尚欠 {yuan(unpaid)}",
+            f"{name}：应还本息 {yuan(row.principal + row.interest)}，"  # i18n: data
+            f"截至 {ctx.as_of} 未足额偿还，尚欠 {yuan(unpaid)}",  # i18n: data
             name=name, mof_div=row.mof_div_code))
     return out
 
@@ -214,9 +216,9 @@ def bond_funds_idle(ctx: Context) -> list[Breach]:
             name = f"{row.bond_name} / {project}"
             out.append(ctx.breach(
                 rule.id, level, f"{row.bond_code}/{row.pro_code}", share, line,
-                f"{name}：安排 {yuan(row.amount)}，债券 {row.issue_date} 发行，已 "
-                f"{(ctx.as_of - row.issue_date).days} 天，仅支出 {yuan(amount)}（{pct(share)}；"
-                f"{line_zh(level)} {pct_line(line)}）",
+                f"{name}：安排 {yuan(row.amount)}，债券 {row.issue_date} 发行，已 "  # i18n: data
+                f"{(ctx.as_of - row.issue_date).days} 天，仅支出 {yuan(amount)}（{pct(share)}；"  # i18n: data
+                f"{line_zh(level)} {pct_line(line)}）",  # i18n: data
                 name=name, mof_div=row.mof_div_code, agency=row.agency_code))
     return out
 

@@ -68,10 +68,10 @@ def _by_fund_rolled(ctx: Context, sums: dict[tuple, int]) -> dict[str, dict[str,
 
 def _breach(ctx: Context, rule_id, level, got: Received, value, line, message) -> Breach:
     name = f"{ctx.region_name(got.region)} {got.name}"
-    when = str(got.first) if got.first == got.last else f"{got.first} 至 {got.last}"
+    when = str(got.first) if got.first == got.last else f"{got.first} 至 {got.last}"  # i18n: data
     return ctx.breach(
         rule_id, level, f"{got.fund}@{got.region}", value, line,
-        f"{name}：{when} 收到 {yuan(got.amount)}（含下级区划），{message}",
+        f"{name}：{when} 收到 {yuan(got.amount)}（含下级区划），{message}",  # i18n: data
         name=name, mof_div=got.region)
 
 
@@ -87,7 +87,8 @@ def direct_alloc_slow(ctx: Context) -> list[Breach]:
         if hit:
             level, line = hit
             out.append(_breach(ctx, rule.id, level, got, ratio, line,
-                               f"已分配 {yuan(amount)}，分配率 {pct(ratio)}（{line_zh(level)} {pct_line(line)}）"))
+                               f"已分配 {yuan(amount)}，分配率 {pct(ratio)}"  # i18n: data
+                               f"（{line_zh(level)} {pct_line(line)}）"))  # i18n: data
     return out
 
 
@@ -104,8 +105,8 @@ def direct_pay_lag(ctx: Context) -> list[Breach]:
         if hit:
             level, line = hit
             out.append(_breach(ctx, rule.id, level, got, gap, line,
-                               f"已支出 {yuan(amount)}，支出率 {pct(rate)}，低于序时进度 {pp(-gap)} 个百分点"
-                               f"（{line_zh(level)} {plain(-line)}）"))
+                               f"已支出 {yuan(amount)}，支出率 {pct(rate)}，低于序时进度 {pp(-gap)} 个百分点"  # i18n: data
+                               f"（{line_zh(level)} {plain(-line)}）"))  # i18n: data
     return out
 
 

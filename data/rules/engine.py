@@ -69,7 +69,8 @@ def band(rule_id: str, value, settings: dict[str, RuleSetting] | RuleSetting | N
     if unknown:
         raise TypeError(f"band() got unexpected keywords: {', '.join(sorted(unknown))}")
     if not rule.fixed_lines and not any(t.level for t in rule.thresholds):
-        raise ValueError(f"规则 {rule_id} 没有分档线 / rule {rule_id} has no bands for one figure")
+        raise ValueError("规则 {rule} 没有分档线 / rule {rule} has no bands for one figure".format(
+            rule=rule_id))
     if isinstance(settings, RuleSetting):
         setting = complete(rule, settings, rule.defaults())
     elif settings and rule_id in settings:

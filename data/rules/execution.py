@@ -55,7 +55,7 @@ def exec_lag(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_agency_breach(
                 ctx, rule.id, level, agency, gap, line,
-                f"执行率 {pct(rate)}，低于序时进度 {pp(-gap)} 个百分点（{line_zh(level)} {plain(-line)}）"))
+                f"执行率 {pct(rate)}，低于序时进度 {pp(-gap)} 个百分点（{line_zh(level)} {plain(-line)}）"))  # i18n: data
     return out
 
 
@@ -71,7 +71,7 @@ def exec_low_q3(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_agency_breach(
                 ctx, rule.id, level, agency, rate, line,
-                f"截至 {ctx.as_of} 执行率 {pct(rate)}，低于 {pct_line(line)}（{line_zh(level)}）"))
+                f"截至 {ctx.as_of} 执行率 {pct(rate)}，低于 {pct_line(line)}（{line_zh(level)}）"))  # i18n: data
     return out
 
 
@@ -111,10 +111,11 @@ def project_stalled(ctx: Context) -> list[Breach]:
         hit = grade(rule, t, days)
         if hit:
             level, line = hit
-            since_what = f"最近一笔支付在 {last[pro]}" if pro in last else f"{first} 下达以来没有支付"
+            since_what = f"最近一笔支付在 {last[pro]}" if pro in last else f"{first} 下达以来没有支付"  # i18n: data
             out.append(_project_breach(
                 ctx, rule.id, level, pro, days, line,
-                f"当年指标 {yuan(int(amount))}，已 {days} 天没有支付（{since_what}；{line_zh(level)} {int(line)} 天）"))
+                f"当年指标 {yuan(int(amount))}，已 {days} 天没有支付"  # i18n: data
+                f"（{since_what}；{line_zh(level)} {int(line)} 天）"))  # i18n: data
     return out
 
 
@@ -133,8 +134,8 @@ def year_end_surge(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_project_breach(
                 ctx, rule.id, level, pro, share, line,
-                f"11—12 月支付 {yuan(amount)}，占项目当年指标 {yuan(total)} 的 {pct(share)}"
-                f"（{line_zh(level)} {pct_line(line)}）"))
+                f"11—12 月支付 {yuan(amount)}，占项目当年指标 {yuan(total)} 的 {pct(share)}"  # i18n: data
+                f"（{line_zh(level)} {pct_line(line)}）"))  # i18n: data
     return out
 
 
@@ -156,8 +157,8 @@ def other_econ_share(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_project_breach(
                 ctx, rule.id, level, pro, share, line,
-                f"“其他”类经济科目指标 {yuan(int(other_amount))}，占项目指标 {yuan(int(total))} 的 "
-                f"{pct(share)}（{line_zh(level)} {pct_line(line)}）"))
+                f"“其他”类经济科目指标 {yuan(int(other_amount))}，占项目指标 {yuan(int(total))} 的 "  # i18n: data
+                f"{pct(share)}（{line_zh(level)} {pct_line(line)}）"))  # i18n: data
     return out
 
 
@@ -175,7 +176,7 @@ def three_public_over(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_agency_breach(
                 ctx, rule.id, level, agency, excess, line,
-                f"三公经费支付 {yuan(amount)}，超过三公指标 {yuan(budget)} {yuan(amount - budget)}"))
+                f"三公经费支付 {yuan(amount)}，超过三公指标 {yuan(budget)} {yuan(amount - budget)}"))  # i18n: data
     return out
 
 

@@ -20,8 +20,8 @@ from data.rules.context import Context, month_number
 from data.rules.grading import grade
 from data.rules.registry import RULES
 
-DATASET_ZH = {"payment": "支付", "revenue": "收入", "soe_financial": "国企财务",
-              "admin_asset": "行政事业资产"}
+DATASET_ZH = {"payment": "支付", "revenue": "收入", "soe_financial": "国企财务",  # i18n: data
+              "admin_asset": "行政事业资产"}  # i18n: data
 
 
 def _period_end(period: str) -> date:
@@ -84,10 +84,10 @@ def data_stale(ctx: Context) -> list[Breach]:
             hit = grade(rule, t, days)
             if hit:
                 level, line = hit
-                name = f"{ctx.region_name(region)} {DATASET_ZH[dataset]}数据"
+                name = f"{ctx.region_name(region)} {DATASET_ZH[dataset]}数据"  # i18n: data
                 out.append(ctx.breach(
                     rule.id, level, f"{dataset}@{region}", days, line,
-                    f"{name}最新到 {when}，已 {days} 天没有更新（{line_zh(level)} {int(line)} 天）",
+                    f"{name}最新到 {when}，已 {days} 天没有更新（{line_zh(level)} {int(line)} 天）",  # i18n: data
                     name=name, mof_div=region))
     return out
 

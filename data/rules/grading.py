@@ -9,9 +9,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
+from data.i18n import N_
+
 LEVELS = ("green", "yellow", "orange", "red")
 LEVEL_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3}
-LEVEL_ZH = {"green": "正常", "yellow": "关注", "orange": "预警", "red": "严重"}
+LEVEL_ZH = {"green": N_("正常"), "yellow": N_("关注"), "orange": N_("预警"), "red": N_("严重")}
 
 _WIDE = Context(prec=60)
 _COMPARE_PLACES = Decimal("1e-9")

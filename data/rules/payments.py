@@ -34,9 +34,9 @@ def _payment_breach(ctx: Context, rule_id, level, row, value, line, message) -> 
     payee = mask_name(row.payee_acct_name)
     return ctx.breach(
         rule_id, level, row.pay_cert_id, value, line,
-        f"{agency} {row.pay_date} 支付 {yuan(row.amount)} 给「{payee}」，{message}"
-        f"（凭证 {row.pay_cert_id}）",
-        name=f"{agency} → {payee}（{row.pay_date}）",
+        f"{agency} {row.pay_date} 支付 {yuan(row.amount)} 给「{payee}」，{message}"  # i18n: data
+        f"（凭证 {row.pay_cert_id}）",  # i18n: data
+        name=f"{agency} → {payee}（{row.pay_date}）",  # i18n: data
         mof_div=row.mof_div_code, agency=row.agency_code)
 
 
@@ -61,11 +61,11 @@ def pay_over_quota(ctx: Context) -> list[Breach]:
             level, line = hit
             agency = ctx.agency_name.get(quota.agency_code, quota.agency_code)
             project = ctx.project_name.get(quota.pro_code) if quota.pro_code else None
-            name = f"{agency}·{project} 指标 {bgt_id}" if project else f"{agency} 指标 {bgt_id}"
+            name = f"{agency}·{project} 指标 {bgt_id}" if project else f"{agency} 指标 {bgt_id}"  # i18n: data
             out.append(ctx.breach(
                 rule.id, level, bgt_id, yuan_of_fen(amount - available), line,
-                f"{name} 可用 {yuan(available)}，截至 {ctx.as_of} 已支付 {yuan(amount)}，"
-                f"超出 {yuan(amount - available)}",
+                f"{name} 可用 {yuan(available)}，截至 {ctx.as_of} 已支付 {yuan(amount)}，"  # i18n: data
+                f"超出 {yuan(amount - available)}",  # i18n: data
                 name=name, mof_div=quota.mof_div_code, agency=quota.agency_code))
     return out
 
@@ -77,7 +77,7 @@ def pay_no_quota(ctx: Context) -> list[Breach]:
     rows = ctx.conn.execute(select(*_COLUMNS, p.c.bgt_id, blank.label("blank"))
                             .where(*_to_d(ctx), or_(blank, unknown)))
     return [_payment_breach(ctx, "PAY_NO_QUOTA", "red", row, yuan_of_fen(row.amount), None,
-                            "没有填写指标编号" if row.blank else f"指标编号 {row.bgt_id} 在库中不存在")
+                            "没有填写指标编号" if row.blank else f"指标编号 {row.bgt_id} 在库中不存在")  # i18n: data
             for row in rows]
 
 
@@ -92,7 +92,7 @@ def self_transfer(ctx: Context) -> list[Breach]:
         direct = (row.direct_fund_code or "").strip()
         out.append(_payment_breach(
             ctx, "SELF_TRANSFER", "red" if direct else "yellow", row, yuan_of_fen(row.amount), None,
-            f"收款人是本单位{f'，使用直达资金 {direct}' if direct else ''}"))
+            f"收款人是本单位{f'，使用直达资金 {direct}' if direct else ''}"))  # i18n: data
     return out
 
 
@@ -107,7 +107,7 @@ def large_cash(ctx: Context) -> list[Breach]:
         if hit:
             level, line = hit
             out.append(_payment_breach(ctx, rule.id, level, row, yuan_of_fen(row.amount), line,
-                                       f"现金结算（{line_zh(level)} {yuan_line(line)}）"))
+                                       f"现金结算（{line_zh(level)} {yuan_line(line)}）"))  # i18n: data
     return out
 
 
@@ -125,7 +125,7 @@ def union_payment(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_payment_breach(
                 ctx, rule.id, level, row, yuan_of_fen(row.amount), line,
-                f"用途「{row.use_des or ''}」（{line_zh(level)}：超过 {yuan_line(line)}）"))
+                f"用途「{row.use_des or ''}」（{line_zh(level)}：超过 {yuan_line(line)}）"))  # i18n: data
     return out
 
 
@@ -172,7 +172,7 @@ def duplicate_payment(ctx: Context) -> list[Breach]:
         if hit:
             level, line = hit
             out.append(_payment_breach(ctx, rule.id, level, row, days, line,
-                                       f"与 {row.earlier} 的一笔同额支付相隔 {days} 天"))
+                                       f"与 {row.earlier} 的一笔同额支付相隔 {days} 天"))  # i18n: data
     return out
 
 

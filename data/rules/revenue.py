@@ -61,8 +61,8 @@ def revenue_lag(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_region_breach(
                 ctx, rule.id, level, region, gap, line,
-                f"一般公共预算收入 {yuan(got)}，完成预算 {yuan(planned)} 的 {pct(rate)}，"
-                f"低于序时进度 {pp(-gap)} 个百分点（{line_zh(level)} {plain(-line)}）"))
+                f"一般公共预算收入 {yuan(got)}，完成预算 {yuan(planned)} 的 {pct(rate)}，"  # i18n: data
+                f"低于序时进度 {pp(-gap)} 个百分点（{line_zh(level)} {plain(-line)}）"))  # i18n: data
     return out
 
 
@@ -79,8 +79,8 @@ def tax_share_low(ctx: Context) -> list[Breach]:
             level, line = hit
             out.append(_region_breach(
                 ctx, rule.id, level, region, share, line,
-                f"税收收入 {yuan(tax.get(region, 0))}，占一般公共预算收入 {yuan(total)} 的 "
-                f"{pct(share)}（{line_zh(level)} {pct_line(line)}）"))
+                f"税收收入 {yuan(tax.get(region, 0))}，占一般公共预算收入 {yuan(total)} 的 "  # i18n: data
+                f"{pct(share)}（{line_zh(level)} {pct_line(line)}）"))  # i18n: data
     return out
 
 

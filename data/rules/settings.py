@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from data import schema as s
 from data.db import bump_data_version, upsert
+from data.i18n import _, use
 from data.rules.grading import LEVEL_ORDER
 from data.rules.registry import RULES, Rule, Threshold, plain
 
@@ -136,8 +137,12 @@ def _rule(rule_id: str) -> Rule:
     return rule
 
 
-def _names(t: Threshold) -> tuple[str, str]:
-    return f"「{t.label_zh}」({t.key})", f"{t.label_en} ({t.key})"
+def _names(t: Threshold) -> dict[str, str]:
+    """The threshold's label in Chinese and in English, and its key, for a
+    "中文 / English" message."""
+    with use("en"):
+        en = _(t.label_zh)
+    return {"zh": t.label_zh, "en": en, "key": t.key}
 
 
 def parse(rule: Rule, key: str, value) -> Value:
@@ -145,24 +150,30 @@ def parse(rule: Rule, key: str, value) -> Value:
     try:
         t = rule.threshold(key)
     except KeyError:
-        raise SettingError(f"规则 {rule.id} 没有阈值 {key!r} / rule {rule.id} has no threshold {key!r}") \
-            from None
-    zh, en = _names(t)
+        raise SettingError("规则 {rule} 没有阈值 {key!r} / rule {rule} has no threshold {key!r}".format(
+            rule=rule.id, key=key)) from None
+    names = _names(t)
     if t.unit == "text":
         if not isinstance(value, str) or not value.strip():
-            raise SettingError(f"{zh} 应为非空文字 / {en} must be non-empty text: {value!r}")
+            raise SettingError("「{zh}」({key}) 应为非空文字 / {en} ({key}) must be non-empty text: "
+                               "{value!r}".format(value=value, **names))
         return value.strip()
     number = _number(value)
     if number is None:
-        raise SettingError(f"{zh} 应为数字 / {en} must be a number: {value!r}")
+        raise SettingError("「{zh}」({key}) 应为数字 / {en} ({key}) must be a number: "
+                           "{value!r}".format(value=value, **names))
     if not number.is_finite():
-        raise SettingError(f"{zh} 应为有限的数 / {en} must be a finite number: {value!r}")
+        raise SettingError("「{zh}」({key}) 应为有限的数 / {en} ({key}) must be a finite number: "
+                           "{value!r}".format(value=value, **names))
     if number < 0:
-        raise SettingError(f"{zh} 不能为负数 / {en} must not be negative: {value!r}")
+        raise SettingError("「{zh}」({key}) 不能为负数 / {en} ({key}) must not be negative: "
+                           "{value!r}".format(value=value, **names))
     if t.unit == "days" and number != number.to_integral_value():
-        raise SettingError(f"{zh} 应为整天数 / {en} must be a whole number of days: {value!r}")
+        raise SettingError("「{zh}」({key}) 应为整天数 / {en} ({key}) must be a whole number of days: "
+                           "{value!r}".format(value=value, **names))
     if t.unit == "yuan" and number != number.quantize(Decimal("0.01"), context=_WIDE):
-        raise SettingError(f"{zh} 最多两位小数 / {en} has at most 2 decimals: {value!r}")
+        raise SettingError("「{zh}」({key}) 最多两位小数 / {en} ({key}) has at most 2 decimals: "
+                           "{value!r}".format(value=value, **names))
     return number + 0  # drops a negative zero's sign
 
 
@@ -193,11 +204,10 @@ def check_order(rule: Rule, values: dict[str, Value]) -> None:
         for milder, worse in zip(lines, lines[1:]):
             a, b = values[milder.key], values[worse.key]
             if (a > b) if milder.worse == "higher" else (a < b):
-                zh_a, en_a = _names(milder)
-                zh_b, en_b = _names(worse)
                 raise SettingError(
-                    f"{zh_a} {plain(a)} 不能越过 {zh_b} {plain(b)} / "
-                    f"{en_a} = {plain(a)} must not be past {en_b} = {plain(b)}")
+                    "「{a[zh]}」({a[key]}) {av} 不能越过 「{b[zh]}」({b[key]}) {bv} / "
+                    "{a[en]} ({a[key]}) = {av} must not be past {b[en]} ({b[key]}) = {bv}".format(
+                        a=_names(milder), b=_names(worse), av=plain(a), bv=plain(b)))
 
 
 def _text(value) -> str:

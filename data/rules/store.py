@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from data import schema as s
 from data.db import data_version
+from data.i18n import _, use
 from data.rules.breach import Breach
 from data.rules.engine import evaluate_timed
 from data.rules.grading import LEVEL_ORDER
@@ -54,8 +55,10 @@ class RunSummary:
         out = [self.headline()]
         for rule_id, levels in self.counts.items():
             rule = RULES[rule_id]
+            with use("en"):
+                name_en = _(rule.name_zh)
             counted = ", ".join(f"{level} {n}" for level, n in levels.items())
-            out.append(f"  {rule_id} {rule.name_zh} / {rule.name_en}: {counted}")
+            out.append(f"  {rule_id} {rule.name_zh} / {name_en}: {counted}")
         return out
 
 

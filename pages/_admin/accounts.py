@@ -14,6 +14,7 @@ from components import admin
 from data import accounts
 from data.accounts import ROLE_ZH, ROLES, AccountError, Viewer
 from data.db import get_engine
+from data.i18n import _, pgettext
 from pages._admin import guard
 
 RESULT = "admin-result"
@@ -22,13 +23,16 @@ CHOSEN = "acct-name"
 
 
 def _options(users: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [{"label": f"{u['username']}（{ROLE_ZH.get(u['role'], u['role'])}"
-                      f"{'' if u['active'] else '，已停用'}）", "value": u["username"]}
-            for u in users]
+    def label(u: dict[str, Any]) -> str:
+        role = _(ROLE_ZH.get(u["role"], u["role"]))
+        return (_("{name}（{role}）") if u["active"] else _("{name}（{role}，已停用）")).format(
+            name=u["username"], role=role)
+
+    return [{"label": label(u), "value": u["username"]} for u in users]
 
 
 def _role_options() -> list[dict[str, str]]:
-    return [{"label": ROLE_ZH[r], "value": r} for r in ROLES]
+    return [{"label": _(ROLE_ZH[r]), "value": r} for r in ROLES]
 
 
 def _answer(change: Callable[[Viewer], Any]):
@@ -69,10 +73,10 @@ def create(_clicks, name, role, with_password):
         password = accounts.new_password() if with_password else None
         created = (name or "").strip()
         accounts.create_user(get_engine(), created, role, password, by=viewer.name, ip=viewer.ip)
-        text = f"已创建账户 {created}（{ROLE_ZH[role]}）。"
+        text = _("已创建账户 {name}（{role}）。").format(name=created, role=_(ROLE_ZH[role]))
         if password is None:
-            return admin.outcome(text + "该账户没有登录密码，只能使用下方签发的 API 令牌。")
-        return admin.secret_once(text, "初始密码", password)
+            return admin.outcome(text + _("该账户没有登录密码，只能使用下方签发的 API 令牌。"))
+        return admin.secret_once(text, _("初始密码"), password)
 
     return _answer(run)
 
@@ -82,7 +86,8 @@ def create(_clicks, name, role, with_password):
 def disable(_clicks, name):
     def run(viewer: Viewer):
         accounts.set_active(get_engine(), _chosen(name), False, by=viewer.name, ip=viewer.ip)
-        return admin.outcome(f"已停用 {name}：该账户不能再登录，已登录的会话已结束。")
+        return admin.outcome(_("已停用 {name}：该账户不能再登录，已登录的会话已结束。").format(
+            name=name))
 
     return _answer(run)
 
@@ -92,7 +97,7 @@ def disable(_clicks, name):
 def enable(_clicks, name):
     def run(viewer: Viewer):
         accounts.set_active(get_engine(), _chosen(name), True, by=viewer.name, ip=viewer.ip)
-        return admin.outcome(f"已启用 {name}，该账户可以重新登录。")
+        return admin.outcome(_("已启用 {name}，该账户可以重新登录。").format(name=name))
 
     return _answer(run)
 
@@ -103,8 +108,9 @@ def reset(_clicks, name):
     def run(viewer: Viewer):
         password = accounts.reset_password(get_engine(), _chosen(name), by=viewer.name,
                                            ip=viewer.ip)
-        return admin.secret_once(f"已重置 {name} 的密码，该账户已登录的会话已结束。", "新密码",
-                                 password)
+        return admin.secret_once(
+            _("已重置 {name} 的密码，该账户已登录的会话已结束。").format(name=name), _("新密码"),
+            password)
 
     return _answer(run)
 
@@ -115,7 +121,8 @@ def reset(_clicks, name):
 def set_role(_clicks, name, role):
     def run(viewer: Viewer):
         accounts.set_role(get_engine(), _chosen(name), role, by=viewer.name, ip=viewer.ip)
-        return admin.outcome(f"{name} 的角色已改为{ROLE_ZH[role]}，需重新登录后生效。")
+        return admin.outcome(_("{name} 的角色已改为{role}，需重新登录后生效。").format(
+            name=name, role=_(ROLE_ZH[role])))
 
     return _answer(run)
 
@@ -125,8 +132,9 @@ def set_role(_clicks, name, role):
 def token(_clicks, name):
     def run(viewer: Viewer):
         issued = accounts.issue_token(get_engine(), _chosen(name), by=viewer.name, ip=viewer.ip)
-        return admin.secret_once(f"已为 {name} 签发 API 令牌。调用接口时放在请求头 "
-                                 "Authorization: Bearer <令牌> 中。", "令牌", issued)
+        return admin.secret_once(_("已为 {name} 签发 API 令牌。调用接口时放在请求头 "
+                                   "Authorization: Bearer <令牌> 中。").format(name=name),
+                                 _("令牌"), issued)
 
     return _answer(run)
 
@@ -135,19 +143,19 @@ def token(_clicks, name):
 
 def _create_form() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
-        html.H3("新建账户", className="section-title"),
+        html.H3(_("新建账户"), className="section-title"),
         dbc.Row([
-            dbc.Col([dbc.Label("用户名", html_for="acct-new-name"),
+            dbc.Col([dbc.Label(_("用户名"), html_for="acct-new-name"),
                      dbc.Input(id="acct-new-name", maxlength=64, autocomplete="off")], md=4),
-            dbc.Col([dbc.Label("角色", html_for="acct-new-role"),
+            dbc.Col([dbc.Label(_("角色"), html_for="acct-new-role"),
                      dcc.Dropdown(id="acct-new-role", options=_role_options(), value="staff",
                                   clearable=False)], md=3),
             dbc.Col(dbc.Switch(id="acct-new-password", value=True,
-                               label="生成登录密码（关闭：只能使用 API 令牌的账户）"),
+                               label=_("生成登录密码（关闭：只能使用 API 令牌的账户）")),
                     md=5, className="admin-switch-col"),
         ], className="g-3"),
         dbc.Button([html.I(className="bi bi-person-plus me-1", **{"aria-hidden": "true"}),
-                    "创建账户"], id="acct-create", color="primary", className="mt-3"),
+                    _("创建账户")], id="acct-create", color="primary", className="mt-3"),
     ]), className="admin-card")
 
 
@@ -157,24 +165,24 @@ def _change_form(users: list[dict[str, Any]]) -> dbc.Card:
                           id=bid, color=color, outline=True)
 
     return dbc.Card(dbc.CardBody([
-        html.H3("修改账户", className="section-title"),
+        html.H3(_("修改账户"), className="section-title"),
         dbc.Row([
-            dbc.Col([dbc.Label("账户", html_for=CHOSEN),
-                     dcc.Dropdown(id=CHOSEN, options=_options(users), placeholder="选择账户")],
-                    md=5),
-            dbc.Col([dbc.Label("新角色", html_for="acct-role"),
-                     dcc.Dropdown(id="acct-role", options=_role_options(), placeholder="选择角色")],
-                    md=3),
-            dbc.Col(button("修改角色", "acct-set-role", "bi-person-gear", "primary"), md=4,
+            dbc.Col([dbc.Label(_("账户"), html_for=CHOSEN),
+                     dcc.Dropdown(id=CHOSEN, options=_options(users),
+                                  placeholder=_("选择账户"))], md=5),
+            dbc.Col([dbc.Label(_("新角色"), html_for="acct-role"),
+                     dcc.Dropdown(id="acct-role", options=_role_options(),
+                                  placeholder=_("选择角色"))], md=3),
+            dbc.Col(button(_("修改角色"), "acct-set-role", "bi-person-gear", "primary"), md=4,
                     className="admin-button-col"),
         ], className="g-3"),
         html.Div([
-            button("停用", "acct-disable", "bi-slash-circle", "danger"),
-            button("启用", "acct-enable", "bi-check-circle", "success"),
-            button("重置密码", "acct-reset", "bi-key"),
-            button("签发 API 令牌", "acct-token", "bi-braces"),
+            button(_("停用"), "acct-disable", "bi-slash-circle", "danger"),
+            button(pgettext("动作", "启用"), "acct-enable", "bi-check-circle", "success"),
+            button(_("重置密码"), "acct-reset", "bi-key"),
+            button(_("签发 API 令牌"), "acct-token", "bi-braces"),
         ], className="admin-actions"),
-        html.P("停用、重置密码或修改角色后，该账户已登录的会话立即结束。",
+        html.P(_("停用、重置密码或修改角色后，该账户已登录的会话立即结束。"),
                className="drill-hint"),
     ]), className="admin-card")
 
@@ -182,7 +190,7 @@ def _change_form(users: list[dict[str, Any]]) -> dbc.Card:
 def section() -> list:
     users = accounts.users(get_engine())
     return [
-        html.H3("全部账户", className="section-title"),
+        html.H3(_("全部账户"), className="section-title"),
         html.Div(admin.accounts_table(users), id=TABLE),
         html.Div([_create_form(), _change_form(users)], className="admin-forms no-print"),
         html.Div(id=RESULT, role="status", **{"aria-live": "polite"}),

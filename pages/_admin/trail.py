@@ -15,6 +15,7 @@ from data import accounts, audit
 from data.audit import ACTIONS
 from data.db import get_engine
 from data import audit_export as export
+from data.i18n import DEFAULT, N_, _, language, ngettext
 from pages._admin import guard
 
 FILTER_KEYS = ("user", "action", "since", "until", "q")
@@ -40,8 +41,15 @@ class Selection:
                 "until": self.until, "text": self.text}
 
     def describe(self) -> str:
+        """The search as the audit trail records it (in Chinese, whatever the language)."""
         parts = [f"{k}={v}" for k, v in self.search_args().items() if v]
-        return "，".join(parts) if parts else "全部"
+        return "，".join(parts) if parts else "全部"  # i18n: data
+
+
+def _bilingual(text: str, english: str) -> str:
+    """A notice in the project's `中文 / English` form; in English, the
+    translated text alone."""
+    return f"{text} / {english}" if language() == DEFAULT else text
 
 
 def _day(value: str | None, label: str, notes: list[str]) -> date | None:
@@ -50,8 +58,9 @@ def _day(value: str | None, label: str, notes: list[str]) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        notes.append(f"链接中的{label}“{value}”不是 YYYY-MM-DD 格式的日期，已忽略。 / "
-                     f"invalid date ignored: {value!r}")
+        notes.append(_bilingual(
+            _("链接中的{label}“{value}”不是 YYYY-MM-DD 格式的日期，已忽略。").format(
+                label=_(label), value=value), f"invalid date ignored: {value!r}"))
         return None
 
 
@@ -60,14 +69,15 @@ def selection(params: dict[str, str]) -> tuple[Selection, list[str]]:
     notes: list[str] = []
     action = params.get("action")
     if action and action not in ACTIONS:
-        notes.append(f"链接中的操作“{action}”不存在，已显示全部操作。 / unknown action ignored: "
-                     f"{action!r}")
+        notes.append(_bilingual(
+            _("链接中的操作“{action}”不存在，已显示全部操作。").format(action=action),
+            f"unknown action ignored: {action!r}"))
         action = None
-    since = _day(params.get("since"), "开始日期", notes)
-    until = _day(params.get("until"), "结束日期", notes)
+    since = _day(params.get("since"), N_("开始日期"), notes)
+    until = _day(params.get("until"), N_("结束日期"), notes)
     if since and until and since > until:
-        notes.append("开始日期晚于结束日期，已互换。 / the start date was after the end date; "
-                     "swapped.")
+        notes.append(_bilingual(_("开始日期晚于结束日期，已互换。"),
+                                "the start date was after the end date; swapped."))
         since, until = until, since
     return Selection(params.get("user"), action, since, until, params.get("q")), notes
 
@@ -117,9 +127,14 @@ def _export(kind: str, query: dict | None):
     content = export.xlsx_bytes(rows) if kind == "xlsx" else export.csv_bytes(rows)
     with engine.begin() as conn:
         audit.record(conn, viewer.name, "export",
-                     f"使用留痕 {kind}：{len(rows)} 条（{chosen.describe()}）", viewer.ip)
-    return (dcc.send_bytes(content, f"使用留痕_{date.today():%Y%m%d}.{kind}"),
-            admin.outcome(f"已导出 {len(rows)} 条记录（{kind.upper()}），本次导出已记入使用留痕。"))
+                     f"使用留痕 {kind}：{len(rows)} 条（{chosen.describe()}）",  # i18n: data
+                     viewer.ip)
+    name = _("使用留痕_{date}").format(date=f"{date.today():%Y%m%d}")
+    n = len(rows)
+    return (dcc.send_bytes(content, f"{name}.{kind}"),
+            admin.outcome(ngettext("已导出 {n} 条记录（{kind}），本次导出已记入使用留痕。",
+                                   "已导出 {n} 条记录（{kind}），本次导出已记入使用留痕。", n)
+                          .format(n=n, kind=kind.upper())))
 
 
 @callback(Output(DOWNLOAD, "data", allow_duplicate=True),
@@ -145,21 +160,24 @@ def _form(chosen: Selection, names: list[str], clear: str | None) -> html.Div:
     return html.Div([
         html.Datalist([html.Option(value=n) for n in names], id="audit-user-names"),
         dbc.Row([
-            field("用户", dbc.Input(id="audit-user", value=chosen.user or "", list="audit-user-names",
-                                  placeholder="全部用户", autocomplete="off"), 2),
-            field("操作", dcc.Dropdown(id="audit-action", value=chosen.action, placeholder="全部操作",
-                                     options=[{"label": zh, "value": k}
-                                              for k, zh in ACTIONS.items()]), 2),
-            field("开始日期", dbc.Input(id="audit-since", type="date",
-                                    value=chosen.since.isoformat() if chosen.since else ""), 2),
-            field("结束日期", dbc.Input(id="audit-until", type="date",
-                                    value=chosen.until.isoformat() if chosen.until else ""), 2),
-            field("详情或 IP 包含", dbc.Input(id="audit-q", value=chosen.text or "",
-                                          placeholder="如 用户名、文件名、IP", type="search"), 2),
+            field(_("用户"), dbc.Input(id="audit-user", value=chosen.user or "",
+                                     list="audit-user-names", placeholder=_("全部用户"),
+                                     autocomplete="off"), 2),
+            field(_("操作"), dcc.Dropdown(id="audit-action", value=chosen.action,
+                                        placeholder=_("全部操作"),
+                                        options=[{"label": _(zh), "value": k}
+                                                 for k, zh in ACTIONS.items()]), 2),
+            field(_("开始日期"), dbc.Input(id="audit-since", type="date",
+                                       value=chosen.since.isoformat() if chosen.since else ""), 2),
+            field(_("结束日期"), dbc.Input(id="audit-until", type="date",
+                                       value=chosen.until.isoformat() if chosen.until else ""), 2),
+            field(_("详情或 IP 包含"), dbc.Input(id="audit-q", value=chosen.text or "",
+                                             placeholder=_("如 用户名、文件名、IP"), type="search"),
+                  2),
             dbc.Col(html.Div([
-                dbc.Button([html.I(className="bi bi-search me-1", **{"aria-hidden": "true"}), "查询"],
-                           id="audit-search", color="primary"),
-                dcc.Link("清除筛选", href=clear, className="admin-clear") if clear else None,
+                dbc.Button([html.I(className="bi bi-search me-1", **{"aria-hidden": "true"}),
+                            _("查询")], id="audit-search", color="primary"),
+                dcc.Link(_("清除筛选"), href=clear, className="admin-clear") if clear else None,
             ], className="admin-button-col"), md=2),
         ], className="g-2"),
     ], className="admin-filters no-print", id="audit-filters")
@@ -171,7 +189,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     chosen, notes = selection(state.params)
     rows, total, page, pages = entries(chosen, state.get("page"))
     for r in rows:
-        r["action_zh"] = ACTIONS.get(r["action"], r["action"])
+        r["action_zh"] = _(ACTIONS.get(r["action"], r["action"]))
         r["user_href"] = state.link(user=r["username"], page=None) if r["username"] else None
         r["action_href"] = state.link(action=r["action"], page=None) if r["action"] in ACTIONS \
             else None
@@ -187,14 +205,16 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
         _form(chosen, names, state.link(**{k: None for k in FILTER_KEYS}, page=None)
               if filtered else None),
         html.Div([
-            html.H3(f"{'符合条件的' if filtered else '全部'}记录 {total} 条（最新的在前）",
-                    className="section-title", id="audit-total"),
+            html.H3((ngettext("符合条件的记录 {n} 条（最新的在前）", "符合条件的记录 {n} 条（最新的在前）",
+                              total) if filtered
+                     else ngettext("全部记录 {n} 条（最新的在前）", "全部记录 {n} 条（最新的在前）", total))
+                    .format(n=total), className="section-title", id="audit-total"),
             html.Div([
                 dbc.Button([html.I(className="bi bi-file-earmark-excel me-1",
-                                   **{"aria-hidden": "true"}), "导出 Excel"],
+                                   **{"aria-hidden": "true"}), _("导出 Excel")],
                            id="audit-export-xlsx", color="success", outline=True),
                 dbc.Button([html.I(className="bi bi-filetype-csv me-1", **{"aria-hidden": "true"}),
-                            "导出 CSV"], id="audit-export-csv", color="secondary", outline=True),
+                            _("导出 CSV")], id="audit-export-csv", color="secondary", outline=True),
             ], className="admin-actions no-print"),
         ], className="grid-head"),
         dcc.Download(id=DOWNLOAD),

@@ -12,6 +12,7 @@ from components import format as fmt
 from components.breadcrumb import breadcrumb
 from components.kpi import kpi_tile, money_figure
 from data.hierarchy import chain
+from data.i18n import _, ngettext
 from data.query.assets import AssetRow, admin_by_agency, admin_by_class, admin_by_region
 from data.rules import LEVEL_ORDER
 from pages._assets import common
@@ -20,28 +21,32 @@ from service.cache import cached_call
 
 RENTED_COLOR = "#CC79A7"
 
-CLASS_COLUMNS = [
-    {"field": "name", "headerName": "资产类别", "minWidth": 120},
-    {"field": "agencies", "headerName": "单位数", "type": "rightAligned", "minWidth": 90},
-    {"field": "quantity", "headerName": "数量", "type": "rightAligned", "minWidth": 110,
-     "valueFormatter": {"function": "d3.format(',.2f')(params.value)"}},
-    grid.money_col("original", "原值"), grid.money_col("net", "净值"),
-    grid.money_col("idle", "闲置"), grid.rate_col("idle_share", "闲置占净值"),
-    grid.money_col("rented", "出租出借"), grid.rate_col("rented_share", "出租出借占净值"),
-    grid.money_col("prev_net", "上期净值"), grid.money_col("change", "净值环比变化"),
-    grid.rate_col("change_rate", "环比"),
-]
+def class_columns() -> list[dict]:
+    return [
+        {"field": "name", "headerName": _("资产类别"), "minWidth": 120},
+        {"field": "agencies", "headerName": _("单位数"), "type": "rightAligned", "minWidth": 90},
+        {"field": "quantity", "headerName": _("数量"), "type": "rightAligned", "minWidth": 110,
+         "valueFormatter": {"function": "d3.format(',.2f')(params.value)"}},
+        grid.money_col("original", _("原值")), grid.money_col("net", _("净值")),
+        grid.money_col("idle", _("闲置")), grid.rate_col("idle_share", _("闲置占净值")),
+        grid.money_col("rented", _("出租出借")),
+        grid.rate_col("rented_share", _("出租出借占净值")),
+        grid.money_col("prev_net", _("上期净值")), grid.money_col("change", _("净值环比变化")),
+        grid.rate_col("change_rate", _("环比")),
+    ]
 
-AGENCY_COLUMNS = [
-    {"field": "name", "headerName": "单位", "minWidth": 240, "tooltipField": "name"},
-    {"field": "region", "headerName": "区划", "minWidth": 110},
-    {"field": "period", "headerName": "最近一期", "minWidth": 110},
-    {"field": "prev_period", "headerName": "上一期", "minWidth": 110},
-    grid.money_col("net", "净值"), grid.money_col("idle", "闲置"),
-    grid.rate_col("idle_share", "闲置占净值"), grid.money_col("rented", "出租出借"),
-    grid.rate_col("rented_share", "出租出借占净值"), grid.money_col("change", "净值环比变化"),
-    grid.level_col("level", "闲置评价"),
-]
+
+def agency_columns() -> list[dict]:
+    return [
+        {"field": "name", "headerName": _("单位"), "minWidth": 240, "tooltipField": "name"},
+        {"field": "region", "headerName": _("区划"), "minWidth": 110},
+        {"field": "period", "headerName": _("最近一期"), "minWidth": 110},
+        {"field": "prev_period", "headerName": _("上一期"), "minWidth": 110},
+        grid.money_col("net", _("净值")), grid.money_col("idle", _("闲置")),
+        grid.rate_col("idle_share", _("闲置占净值")), grid.money_col("rented", _("出租出借")),
+        grid.rate_col("rented_share", _("出租出借占净值")),
+        grid.money_col("change", _("净值环比变化")), grid.level_col("level", _("闲置评价")),
+    ]
 
 
 def money_cells(r: AssetRow, columns: list[dict]) -> dict:
@@ -57,8 +62,15 @@ def money_cells(r: AssetRow, columns: list[dict]) -> dict:
 def change_text(r: AssetRow) -> str:
     """`较上期 −38.24 万元（−0.1%）`."""
     sign = "+" if r.net_change >= 0 else "−"
-    rate = f"（{sign}{fmt.pct(abs(r.net_change_rate))}）" if r.net_change_rate is not None else ""
-    return f"较上期 {sign}{fmt.money(abs(r.net_change))}{rate}"
+    change = f"{sign}{fmt.money(abs(r.net_change))}"
+    if r.net_change_rate is None:
+        return _("较上期 {change}").format(change=change)
+    return _("较上期 {change}（{rate}）").format(
+        change=change, rate=f"{sign}{fmt.pct(abs(r.net_change_rate))}")
+
+
+def share_text(share: float | None) -> str:
+    return _("占资产净值 {share}").format(share=fmt.pct(share))
 
 
 def tiles(total: AssetRow, idle_flags: list[str], j: common.Judge) -> html.Div:
@@ -68,31 +80,36 @@ def tiles(total: AssetRow, idle_flags: list[str], j: common.Judge) -> html.Div:
                         show_level=bool(level), **level)
 
     return html.Div([
-        money("资产原值", total.original,
-              f"{total.agencies} 个单位 · 最近一期 {common.period_zh(total.period)}", "admin-original"),
-        money("资产净值", total.net, change_text(total), "admin-net"),
-        money("闲置资产", total.idle, f"占资产净值 {fmt.pct(total.idle_share)}", "admin-idle",
+        money(_("资产原值"), total.original,
+              ngettext("{n} 个单位 · 最近一期 {period}", "{n} 个单位 · 最近一期 {period}",
+                       total.agencies).format(n=total.agencies,
+                                              period=common.period_label(total.period)),
+              "admin-original"),
+        money(_("资产净值"), total.net, change_text(total), "admin-net"),
+        money(_("闲置资产"), total.idle, share_text(total.idle_share), "admin-idle",
               level=levels.worst(*idle_flags) or "green",
-              level_text=f"{len(idle_flags)} 个单位闲置超线" if idle_flags else None,
+              level_text=ngettext("{n} 个单位闲置超线", "{n} 个单位闲置超线", len(idle_flags))
+              .format(n=len(idle_flags)) if idle_flags else None,
               level_title=j.notes["IDLE_ASSETS"]),
-        money("出租出借", total.rented, f"占资产净值 {fmt.pct(total.rented_share)}", "admin-rented"),
+        money(_("出租出借"), total.rented, share_text(total.rented_share), "admin-rented"),
     ], className="kpi-grid drill-kpis")
 
 
 def class_block(state: drill.PageState, rows: list[AssetRow]) -> list:
     fig = asset_charts.amount_bars(
-        [r.name for r in rows],
-        [("资产净值", [r.net for r in rows], charts.BUDGET_COLOR),
-         ("闲置", [r.idle for r in rows], charts.ACTUAL_COLOR),
-         ("出租出借", [r.rented for r in rows], RENTED_COLOR)], shares=True,
-        title=f"{common.region_label(state)}：各类资产净值、闲置和出租出借",
-        subtitle="各单位截至日期最近一期报告；括号内为占净值的比例", note=common.note(state, "admin"),
-        dark=state.dark)
-    table = [{"name": r.name, "agencies": r.agencies, "quantity": float(r.quantity),
-              **money_cells(r, CLASS_COLUMNS)} for r in rows]
-    return [drill.chart("assets-classes", fig, "行政事业性资产分类"),
-            html.H3("按资产类别", className="section-title"),
-            grid.drill_list("assets-class-rows", CLASS_COLUMNS, table, dark=state.dark,
+        [_(r.name) for r in rows],
+        [(_("资产净值"), [r.net for r in rows], charts.BUDGET_COLOR),
+         (_("闲置"), [r.idle for r in rows], charts.ACTUAL_COLOR),
+         (_("出租出借"), [r.rented for r in rows], RENTED_COLOR)], shares=True,
+        title=_("{region}：各类资产净值、闲置和出租出借").format(region=common.region_label(state)),
+        subtitle=_("各单位截至日期最近一期报告；括号内为占净值的比例"),
+        note=common.note(state, "admin"), dark=state.dark)
+    columns = class_columns()
+    table = [{"name": _(r.name), "agencies": r.agencies, "quantity": float(r.quantity),
+              **money_cells(r, columns)} for r in rows]
+    return [drill.chart("assets-classes", fig, _("行政事业性资产分类")),
+            html.H3(_("按资产类别"), className="section-title"),
+            grid.drill_list("assets-class-rows", columns, table, dark=state.dark,
                             max_height=400)]
 
 
@@ -106,19 +123,23 @@ def region_block(state: drill.PageState, rows: list[AssetRow], j: common.Judge) 
         own = r.code == mof_div
         mine = [b.level for b in found if (b.mof_div == r.code if own
                                            else r.code in chain(names.region_parent, b.mof_div))]
-        labels.append(f"{names.region.get(r.code, r.code)}{'（本级）' if own else ''}")
-        flags.append(f"{levels.text(levels.worst(*mine))} {len(mine)} 个单位闲置" if mine else "")
+        region = names.region.get(r.code, r.code)
+        labels.append(_("{region}（本级）").format(region=region) if own else region)
+        flags.append(ngettext("{level} {n} 个单位闲置", "{level} {n} 个单位闲置", len(mine))
+                     .format(level=levels.text(levels.worst(*mine)), n=len(mine)) if mine else "")
         flag_levels.append(levels.worst(*mine))
         hrefs.append(None if own else state.link(mof_div=r.code, agency=None))
     fig = asset_charts.amount_bars(
-        labels, [("资产净值", [r.net for r in rows], charts.BUDGET_COLOR),
-                 ("闲置", [r.idle for r in rows], charts.ACTUAL_COLOR)], shares=True,
-        title=f"{common.region_label(state)}：各区划资产净值与闲置（含下级）",
-        subtitle=f"括号内为闲置占净值的比例；▲ 标出有单位闲置占比超过{common.idle_line(j).text}的区划",
+        labels, [(_("资产净值"), [r.net for r in rows], charts.BUDGET_COLOR),
+                 (_("闲置"), [r.idle for r in rows], charts.ACTUAL_COLOR)], shares=True,
+        title=_("{region}：各区划资产净值与闲置（含下级）").format(
+            region=common.region_label(state)),
+        subtitle=_("括号内为闲置占净值的比例；▲ 标出有单位闲置占比超过{line}的区划").format(
+            line=common.idle_line(j).text),
         note=common.note(state, "admin"), hrefs=hrefs, flags=flags, flag_levels=flag_levels,
         dark=state.dark)
-    return [drill.chart("assets-regions", fig, "行政事业性资产分区划"),
-            html.P("点击区划的条形，查看该区划。", className="drill-hint")]
+    return [drill.chart("assets-regions", fig, _("行政事业性资产分区划")),
+            html.P(_("点击区划的条形，查看该区划。"), className="drill-hint")]
 
 
 def agency_block(state: drill.PageState, rows: list[AssetRow], j: common.Judge) -> list:
@@ -126,32 +147,41 @@ def agency_block(state: drill.PageState, rows: list[AssetRow], j: common.Judge) 
     judged = [(r, common.idle_level(r, j)) for r in rows]
     judged.sort(key=lambda t: (LEVEL_ORDER.get(t[1], 9) if levels.flagged(t[1]) else 9,
                                -(t[0].idle_share or 0)))
-    hrefs = [state.link(agency=r.code) for r, _ in judged]
+    hrefs = [state.link(agency=r.code) for r, _lv in judged]
     shown = judged[:common.TOP_N]
     line = common.idle_line(j)
-    title = f"{common.region_label(state)}：各单位闲置资产占资产净值比例"
-    if len(rows) > common.TOP_N:
-        title += f"（最高的 {common.TOP_N} 个，共 {len(rows)} 个）"
+    title = _("{region}：各单位闲置资产占资产净值比例（最高的 {top} 个，共 {n} 个）") \
+        if len(rows) > common.TOP_N else _("{region}：各单位闲置资产占资产净值比例")
+
+    def hover(r: AssetRow, lv: str | None) -> str:
+        return "<br>".join([
+            f"<b>{names.agency_label(r.code)}</b>",
+            _("{period}报告").format(period=common.period_label(r.period)),
+            _("资产净值 {value}").format(value=fmt.money(r.net)),
+            _("闲置 {value}（{share}）").format(value=fmt.money(r.idle),
+                                              share=fmt.pct(r.idle_share)),
+            common.idle_status(lv), rule, _("点击查看该单位")])
+
     fig = asset_charts.grouped_ratio_bars(
         [(None, [line], [asset_charts.Bar(
             names.agency_label(r.code), r.idle_share, lv,
-            f"{fmt.pct(r.idle_share)}  {common.idle_status(lv)}",
-            f"<b>{names.agency_label(r.code)}</b><br>{common.period_zh(r.period)}报告"
-            f"<br>资产净值 {fmt.money(r.net)}<br>闲置 {fmt.money(r.idle)}（{fmt.pct(r.idle_share)}）"
-            f"<br>{common.idle_status(lv)}<br>{rule}<br>点击查看该单位", h)
+            f"{fmt.pct(r.idle_share)}  {common.idle_status(lv)}", hover(r, lv), h)
             for (r, lv), h in zip(shown, hrefs)])],
-        title=title, subtitle=f"闲置资产 ÷ 资产净值，各单位截至日期最近一期报告；虚线为{line.text}"
-                              "（预警规则当前阈值）",
+        title=title.format(region=common.region_label(state), top=common.TOP_N, n=len(rows)),
+        subtitle=_("闲置资产 ÷ 资产净值，各单位截至日期最近一期报告；虚线为{line}（预警规则当前阈值）")
+        .format(line=line.text),
         note=common.note(state, "admin"), dark=state.dark)
+    columns = agency_columns()
     table = [{"name": names.agency_label(r.code), "region": names.region.get(r.mof_div, r.mof_div),
-              "period": r.period, "prev_period": r.prev_period or "（首次报告）",
-              **money_cells(r, AGENCY_COLUMNS), "level": common.idle_status(lv), "lvl": lv,
+              "period": r.period, "prev_period": r.prev_period or _("（首次报告）"),
+              **money_cells(r, columns), "level": common.idle_status(lv), "lvl": lv,
               "href": h}
              for (r, lv), h in zip(judged, hrefs)]
-    return [drill.chart("assets-agencies", fig, "各单位闲置资产"),
-            html.H3(f"各单位资产（{len(rows)} 个）", className="section-title"),
-            html.P("点击条形或一行，查看该单位的资产类别和各期报告。", className="drill-hint"),
-            grid.drill_list("assets-agency-rows", common.rule_columns(AGENCY_COLUMNS, rule), table,
+    return [drill.chart("assets-agencies", fig, _("各单位闲置资产")),
+            html.H3(ngettext("各单位资产（{n} 个）", "各单位资产（{n} 个）", len(rows)).format(n=len(rows)),
+                    className="section-title"),
+            html.P(_("点击条形或一行，查看该单位的资产类别和各期报告。"), className="drill-hint"),
+            grid.drill_list("assets-agency-rows", common.rule_columns(columns, rule), table,
                             dark=state.dark, max_height=560)]
 
 
@@ -160,7 +190,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     agencies = cached_call(admin_by_agency, scope)
     out: list = [breadcrumb(common.crumbs(state), id="assets-breadcrumb")]
     if not agencies:
-        out.append(html.P("所选区划在截至日期前没有行政事业性资产报告。", className="drill-empty",
+        out.append(html.P(_("所选区划在截至日期前没有行政事业性资产报告。"), className="drill-empty",
                           id="admin-empty"))
         return out, []
     j = common.judge(state, ("IDLE_ASSETS",))
@@ -170,9 +200,11 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     regions = cached_call(admin_by_region, scope)
     out += [
         tiles(total, idle_flags, j),
-        html.P("各单位取截至日期所在月及以前最近一期报告；环比为各单位与其上一期报告相比"
-               "（首次报告的单位上期计为 0）。"
-               + (f"有 {early} 个单位的最近一期早于 {common.period_zh(total.period)}。" if early else ""),
+        html.P(_("各单位取截至日期所在月及以前最近一期报告；环比为各单位与其上一期报告相比"
+                 "（首次报告的单位上期计为 0）。")
+               + (ngettext("有 {n} 个单位的最近一期早于 {period}。", "有 {n} 个单位的最近一期早于 {period}。",
+                           early).format(n=early, period=common.period_label(total.period))
+                  if early else ""),
                className="drill-hint", id="admin-periods"),
         dbc.Row([dbc.Col(class_block(state, cached_call(admin_by_class, scope)), xl=7, lg=12),
                  dbc.Col(region_block(state, regions, j)

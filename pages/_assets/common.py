@@ -13,15 +13,16 @@ from components import format as fmt
 from components.asset_charts import Line
 from components.grid import flag_text
 from data.hierarchy import chain
+from data.i18n import N_, _
 from data.query import Scope
 from data.query.assets import AssetRow, Enterprise
 from data.rules import RULES, band
 from data.rules.registry import SOE_LINE_GROUPS
 from service import view
 
-SOURCES = {"soe": "企业国有资产报表", "financial": "企业国有资产报表（金融企业）",
-           "admin": "行政事业性国有资产报告", "natural": "国有自然资源报告"}
-LINE_NAMES = {"yellow": "警戒线", "red": "重点监管线"}  # SOE_ALR's lines, as SASAC names them
+SOURCES = {"soe": N_("企业国有资产报表"), "financial": N_("企业国有资产报表（金融企业）"),
+           "admin": N_("行政事业性国有资产报告"), "natural": N_("国有自然资源报告")}
+LINE_NAMES = {"yellow": N_("警戒线"), "red": N_("重点监管线")}  # SOE_ALR's lines, as SASAC names them
 TOP_N = 20  # bars on one projector screen; the tables list every row
 
 
@@ -31,16 +32,17 @@ def scope(state: drill.PageState) -> Scope:
 
 
 def note(state: drill.PageState, tab: str) -> str:
-    return fmt.as_of_note(state.filters.as_of, SOURCES[tab])
+    return fmt.as_of_note(state.filters.as_of, _(SOURCES[tab]))
 
 
-def period_zh(period: str | None) -> str:
-    return "—" if not period else f"{int(period[:4])}年{int(period[5:7])}月"
+def period_label(period: str | None) -> str:
+    """A report's period (`2025-09`) as people read it: 2025年9月 / Sep 2025."""
+    return "—" if not period else fmt.month_label(int(period[:4]), int(period[5:7]))
 
 
 def region_label(state: drill.PageState) -> str:
     mof_div = state.filters.mof_div
-    return view.names().region.get(mof_div, mof_div) if mof_div else "全部区划"
+    return view.names().region.get(mof_div, mof_div) if mof_div else _("全部区划")
 
 
 def crumbs(state: drill.PageState, steps=()) -> list[drill.Crumb]:
@@ -49,7 +51,7 @@ def crumbs(state: drill.PageState, steps=()) -> list[drill.Crumb]:
     mof_div = state.filters.mof_div
     regions = [("mof_div", c, names.region.get(c, c))
                for c in (chain(names.region_parent, mof_div) if mof_div else [])]
-    return drill.crumbs_for(state, "全部区划", regions + list(steps))
+    return drill.crumbs_for(state, _("全部区划"), regions + list(steps))
 
 
 def breach_alerts(found, name: str, notes: dict[str, str]) -> html.Div | None:
@@ -57,8 +59,8 @@ def breach_alerts(found, name: str, notes: dict[str, str]) -> html.Div | None:
     the rule (its lines in the tooltip, from `notes`) and the message."""
     if not found:
         return None
-    return html.Div([dbc.Alert([levels.badge(b.level, RULES[b.rule].name_zh, notes[b.rule]),
-                                html.Span(f" {b.message}", className="ms-2")],
+    return html.Div([dbc.Alert([levels.badge(b.level, RULES[b.rule].name, notes[b.rule]),
+                                html.Span(f" {view.breach_message(b)}", className="ms-2")],
                                color="danger" if b.level == "red" else "warning",
                                className="drill-notice")
                      for b in found], id=f"{name}-breaches", className="assets-breaches")
@@ -108,7 +110,8 @@ def alr_lines(industry_type: str, j: Judge) -> list[Line]:
     """SOE_ALR's lines in force for an industry type ([] for financial enterprises)."""
     group = SOE_LINE_GROUPS.get(industry_type)
     values = j.settings["SOE_ALR"].thresholds
-    return [Line(LINE_NAMES.get(t.level, levels.text(t.level)), float(values[t.key]), t.level)
+    return [Line(_(LINE_NAMES[t.level]) if t.level in LINE_NAMES else levels.text(t.level),
+                 float(values[t.key]), t.level)
             for t in RULES["SOE_ALR"].thresholds if group and t.group == group and t.level]
 
 
@@ -136,7 +139,7 @@ def soe_status(e: Enterprise, j: Judge) -> tuple[str, str | None]:
 # -- agencies ------------------------------------------------------------------------------
 
 def idle_line(j: Judge) -> Line:
-    return Line("关注线", float(j.settings["IDLE_ASSETS"].thresholds["yellow_share"]), "yellow")
+    return Line(_("关注线"), float(j.settings["IDLE_ASSETS"].thresholds["yellow_share"]), "yellow")
 
 
 def idle_level(row: AssetRow, j: Judge, as_of_d: bool = True) -> str | None:
@@ -147,5 +150,5 @@ def idle_level(row: AssetRow, j: Judge, as_of_d: bool = True) -> str | None:
 
 
 def idle_status(level: str | None) -> str:
-    return f"{levels.text(level)} {RULES['IDLE_ASSETS'].name_zh}" if levels.flagged(level) \
+    return f"{levels.text(level)} {RULES['IDLE_ASSETS'].name}" if levels.flagged(level) \
         else levels.text(level)

@@ -10,17 +10,20 @@ from typing import NamedTuple
 
 from components import drill, levels
 from components import format as fmt
+from data.i18n import N_, _
 from data.query import Scope
 from data.query.debt import Bond, BondProject, bond_projects, bonds
 from data.rules import LEVEL_ORDER, RULES
 from service import view
 from service.cache import cached_call
 
-TABS = [("position", "债务概况"), ("maturity", "到期与偿还"), ("bonds", "债券借用还")]
+TABS = [("position", N_("债务概况")), ("maturity", N_("到期与偿还")), ("bonds", N_("债券借用还"))]
 TAB_NAMES = dict(TABS)
-TYPE_NAMES = {"1": "一般债务", "2": "专项债务"}
+TYPE_NAMES = {"1": N_("一般债务"), "2": N_("专项债务")}
 KEYS = ("debt_type", "due_year", "due_month", "bond", "project", "pay_year", "q")
-SOURCE = "债务限额、债券、还本付息、综合财力"
+SOURCE = N_("债务限额、债券、还本付息、综合财力")
+MONTHS = (N_("1月"), N_("2月"), N_("3月"), N_("4月"), N_("5月"), N_("6月"),
+          N_("7月"), N_("8月"), N_("9月"), N_("10月"), N_("11月"), N_("12月"))
 
 
 class Path(NamedTuple):
@@ -42,7 +45,21 @@ def scope(state: drill.PageState) -> Scope:
 
 def region_name(state: drill.PageState) -> str:
     code = state.filters.mof_div
-    return view.names().region.get(code, code) if code else "全部区划"
+    return view.names().region.get(code, code) if code else _("全部区划")
+
+
+def type_name(code: str) -> str:
+    """一般债务 / 专项债务 in the current language; an unknown code as it is."""
+    return _(TYPE_NAMES[code]) if code in TYPE_NAMES else code
+
+
+def year_label(year: int | str) -> str:
+    return _("{year}年").format(year=year)
+
+
+def month_name(month: int) -> str:
+    """`9月` / `Sep`: a month of a year already shown."""
+    return _(MONTHS[month - 1])
 
 
 def _year(raw: str | None) -> int | None:
@@ -67,12 +84,13 @@ def resolve(state: drill.PageState) -> tuple[Path, list[str]]:
     if p.get("bond"):
         bond = next((b for b in cached_call(bonds, scope(state)) if b.code == p["bond"]), None)
         if bond is None:
-            notes.append(f"债券“{p['bond']}”不在所选区划，或截至日期尚未发行，已显示上一级。")
+            notes.append(_("债券“{code}”不在所选区划，或截至日期尚未发行，已显示上一级。")
+                         .format(code=p["bond"]))
     if bond is not None and p.get("project"):
         project = next((x for x in cached_call(bond_projects, scope(state), bond=bond.code)
                         if x.pro_code == p["project"]), None)
         if project is None:
-            notes.append(f"项目“{p['project']}”不是该债券安排的项目，已显示债券。")
+            notes.append(_("项目“{code}”不是该债券安排的项目，已显示债券。").format(code=p["project"]))
     pay_year = _year(p.get("pay_year")) if project else None
     return Path(tab, debt_type, due_year, due_month, bond, project, pay_year), notes
 
@@ -90,16 +108,17 @@ def bond_link(state: drill.PageState, code: str) -> str:
 def crumbs(state: drill.PageState, path: Path) -> list[drill.Crumb]:
     steps = []
     if path.debt_type:
-        steps.append(("debt_type", path.debt_type, TYPE_NAMES[path.debt_type]))
+        steps.append(("debt_type", path.debt_type, type_name(path.debt_type)))
     if path.due_year:
-        steps.append(("due_year", str(path.due_year), f"{path.due_year}年到期"))
+        steps.append(("due_year", str(path.due_year), _("{year}年到期").format(year=path.due_year)))
     if path.due_month:
-        steps.append(("due_month", path.due_month, f"{int(path.due_month[5:])}月"))
+        steps.append(("due_month", path.due_month, month_name(int(path.due_month[5:]))))
     if path.bond:
-        steps.append(("bond", path.bond.code, f"债券：{path.bond.name}"))
+        steps.append(("bond", path.bond.code, _("债券：{name}").format(name=path.bond.name)))
     if path.project:
-        steps.append(("project", path.project.pro_code, f"项目：{path.project.pro_name}"))
-    root = f"{region_name(state)} · {TAB_NAMES[path.tab]}"
+        steps.append(("project", path.project.pro_code,
+                      _("项目：{name}").format(name=path.project.pro_name)))
+    root = f"{region_name(state)} · {_(TAB_NAMES[path.tab])}"
     return drill.crumbs_for(state, root, steps)
 
 
@@ -111,13 +130,14 @@ def tabs(state: drill.PageState, path: Path):
 
 def type_switch(state: drill.PageState, path: Path, name: str):
     """全部 / 一般债务 / 专项债务: narrows the lists and the wall of a section."""
-    return drill.switch("债务类型", [("全部", link(state, debt_type=None), path.debt_type is None)]
-                        + [(text, link(state, debt_type=code), path.debt_type == code)
-                           for code, text in TYPE_NAMES.items()], name)
+    return drill.switch(_("债务类型"), [(_("全部"), link(state, debt_type=None), path.debt_type is None)]
+                        + [(type_name(code), link(state, debt_type=code), path.debt_type == code)
+                           for code in TYPE_NAMES], name)
 
 
 def note(state: drill.PageState, source: str = SOURCE) -> str:
-    return fmt.as_of_note(state.filters.as_of, source)
+    """The charts' caption; `source` marked with N_."""
+    return fmt.as_of_note(state.filters.as_of, _(source))
 
 
 def in_force(rule_id: str) -> bool:
@@ -135,4 +155,4 @@ def flag(as_of: date, entity_type: str, code: str, *rule_ids: str) -> tuple[str 
 
 def flag_text(level: str | None, rule_id: str | None) -> str:
     """`▲严重 债务逾期`; empty without a breach."""
-    return f"{levels.text(level)} {RULES[rule_id].name_zh}" if level else ""
+    return f"{levels.text(level)} {RULES[rule_id].name}" if level else ""

@@ -8,6 +8,7 @@ from dash import html
 from components import charts, drill, grid, levels
 from components.charts import ACTUAL_COLOR, BUDGET_COLOR
 from data.hierarchy import has_children
+from data.i18n import _, ngettext
 from data.query.direct_funds import DirectRow, region_rows
 from data.rules import LEVEL_ORDER
 from pages._direct import table
@@ -25,12 +26,13 @@ def _all_funds_status(verdicts: Verdicts, r: DirectRow) -> Status:
     """A region's row over all funds: no rule judges the sum, so it carries
     the breaches of the funds at that region (with the regions below it)."""
     if r.own:
-        return Status(None, "○本级不单独评价", "规则评价整个区划（含下级），本级数据不单独评价。")
+        return Status(None, _("○本级不单独评价"), _("规则评价整个区划（含下级），本级数据不单独评价。"))
     found = verdicts.in_region(r.code)
     if not found:
-        return Status(None, "无预警", "该区划（含下级）没有直达资金分配或支出滞后的预警。")
-    return Status(levels.worst(*(b.level for b in found)), f"{counts_text(found)} 项预警",
-                  "；".join(b.message for b in found))
+        return Status(None, _("无预警"), _("该区划（含下级）没有直达资金分配或支出滞后的预警。"))
+    return Status(levels.worst(*(b.level for b in found)),
+                  _("{counts} 项预警").format(counts=counts_text(found)),
+                  _("；").join(view.breach_message(b) for b in found))
 
 
 def section(state: drill.PageState, path: Path, verdicts: Verdicts) -> list:
@@ -53,28 +55,31 @@ def section(state: drill.PageState, path: Path, verdicts: Verdicts) -> list:
     order = sorted(shown, key=lambda i: (
         LEVEL_ORDER[worst(flags[i])] if flags[i] else len(LEVEL_ORDER),
         -rows[i].received, rows[i].code))[:TOP_N]
-    what = path.fund.name if path.fund else "直达资金"
+    what = path.fund.name if path.fund else _("直达资金")
     region = region_label(path)
-    title = f"{region}：各下级区划{what}的下达、分配和支出"
+    title = _("{region}：各下级区划{what}的下达、分配和支出").format(region=region, what=what)
     if len(shown) > TOP_N:
-        title += f"（有预警及金额最大的 {TOP_N} 个，共 {len(shown)} 个）"
-    chart = html.P(f"下级区划都没有{what}的下达、分配或支出。", className="drill-empty") \
+        title += ngettext("（有预警及金额最大的 {top} 个，共 {n} 个）",
+                          "（有预警及金额最大的 {top} 个，共 {n} 个）", len(shown)).format(
+            top=TOP_N, n=len(shown))
+    chart = html.P(_("下级区划都没有{what}的下达、分配或支出。").format(what=what),
+                   className="drill-empty") \
         if not order else drill.chart(
         "direct-regions", charts.budget_vs_actual(
             categories=[rows[i].name for i in order],
-            series=[("上级下达", [rows[i].received for i in order], BUDGET_COLOR),
-                    ("已分配", [rows[i].allocated for i in order], ALLOCATED_COLOR),
-                    ("已支付", [rows[i].paid for i in order], ACTUAL_COLOR)],
+            series=[(_("上级下达"), [rows[i].received for i in order], BUDGET_COLOR),
+                    (_("已分配"), [rows[i].allocated for i in order], ALLOCATED_COLOR),
+                    (_("已支付"), [rows[i].paid for i in order], ACTUAL_COLOR)],
             title=title, note=note(state), rate_series=2,
-            subtitle="含各区划的下级区划；括号内为支付率（已支付 ÷ 上级下达）",
+            subtitle=_("含各区划的下级区划；括号内为支付率（已支付 ÷ 上级下达）"),
             hrefs=[hrefs[i] for i in order],
             flags=[" ".join(s.text for s in flags[i]) for i in order],
             flag_levels=[worst(flags[i]) for i in order], dark=state.dark),
-        f"直达资金区划对比-{region}")
+        _("直达资金区划对比-{region}").format(region=region))
     return [
-        html.H3(f"{region}：区划对比", className="section-title"),
-        html.P("点击条形或一行，查看该区划。", className="drill-hint"),
+        html.H3(_("{region}：区划对比").format(region=region), className="section-title"),
+        html.P(_("点击条形或一行，查看该区划。"), className="drill-hint"),
         chart,
-        grid.drill_list("direct-region-rows", table.columns("区划", by_rule=fund is not None),
+        grid.drill_list("direct-region-rows", table.columns(_("区划"), by_rule=fund is not None),
                         table.rows(rows, alloc, pay, hrefs), dark=state.dark, max_height=560),
     ]

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dash import html
 
 from components import drill, grid, levels, urlstate
+from data.i18n import _, ngettext
 from data.query.direct_funds import fund_names, payment_funds
 from data.rules import LEVEL_ORDER, RULES, Breach
 from pages._direct.state import Path
-from pages._direct.status import sentence
+from pages._direct.status import sentence, then
 from service import view
 from service.cache import cached_call
 
@@ -53,19 +54,21 @@ def mark(found_here: list[Breach]) -> str:
     if not found_here:
         return ""
     worst = levels.worst(*(b.level for b in found_here))
-    return f"{levels.text(worst)} {RULES[RULE].name_zh} {len(found_here)} 笔"
+    return ngettext("{level} {rule} {n} 笔", "{level} {rule} {n} 笔", len(found_here)).format(
+        level=levels.text(worst), rule=RULES[RULE].name, n=len(found_here))
 
 
-COLUMNS = [
-    {**grid.level_col("level", "等级"), "minWidth": 110, "pinned": "left"},
-    {"field": "agency", "headerName": "付款单位", "minWidth": 220, "tooltipField": "agency"},
-    {"field": "fund", "headerName": "直达资金", "minWidth": 200},
-    {"field": "cert", "headerName": "支付凭证号", "minWidth": 200},
-    {"field": "date", "headerName": "支付日期", "minWidth": 120},
-    grid.money_col("amount", "金额", "元"),
-    {"field": "message", "headerName": "说明", "flex": 1, "minWidth": 360,
-     "tooltipField": "message"},
-]
+def columns() -> list[dict]:
+    return [
+        {**grid.level_col("level", _("等级")), "minWidth": 110, "pinned": "left"},
+        {"field": "agency", "headerName": _("付款单位"), "minWidth": 220, "tooltipField": "agency"},
+        {"field": "fund", "headerName": _("直达资金"), "minWidth": 200},
+        {"field": "cert", "headerName": _("支付凭证号"), "minWidth": 200},
+        {"field": "date", "headerName": _("支付日期"), "minWidth": 120},
+        grid.money_col("amount", _("金额"), "元"),  # i18n: data (unit code)
+        {"field": "message", "headerName": _("说明"), "flex": 1, "minWidth": 360,
+         "tooltipField": "message"},
+    ]
 
 
 def section(state: drill.PageState, path: Path, items: list[tuple[Breach, dict]]) -> list:
@@ -74,13 +77,14 @@ def section(state: drill.PageState, path: Path, items: list[tuple[Breach, dict]]
              "agency": names.agency_label(b.agency) if b.agency else p["agency"],
              "fund": funds.get(p["fund"], p["fund"]), "cert": b.entity_code,
              "date": p["pay_date"].isoformat(), "amount": p["amount"] / 100,
-             "message": b.message, "href": href(state, path, b, p)} for b, p in items]
+             "message": view.breach_message(b), "href": href(state, path, b, p)} for b, p in items]
     return [
-        html.H3(f"直达资金转入本单位账户（{len(rows)} 笔）", className="section-title",
-                id="direct-self-title", title=RULES[RULE].explain_zh),
-        html.P(f"{sentence(RULE)}点击一行查看这笔支付。" if rows else sentence(RULE),
+        html.H3(ngettext("直达资金转入本单位账户（{n} 笔）", "直达资金转入本单位账户（{n} 笔）",
+                         len(rows)).format(n=len(rows)), className="section-title",
+                id="direct-self-title", title=RULES[RULE].explain),
+        html.P(then(sentence(RULE), _("点击一行查看这笔支付。")) if rows else sentence(RULE),
                className="drill-hint"),
-        grid.drill_list("direct-self", COLUMNS, rows, dark=state.dark, max_height=420) if rows
-        else html.P("没有直达资金转入本单位账户的支付。", className="drill-empty",
+        grid.drill_list("direct-self", columns(), rows, dark=state.dark, max_height=420) if rows
+        else html.P(_("没有直达资金转入本单位账户的支付。"), className="drill-empty",
                     id="direct-self-none"),
     ]

@@ -8,6 +8,7 @@ from datetime import date
 
 from components import drill
 from data.hierarchy import Names, chain
+from data.i18n import _
 from data.query import Scope, scope_end
 from data.query.direct_funds import DirectRow, fund_rows
 from data.query.facts import quotas
@@ -59,26 +60,28 @@ def resolve(state: drill.PageState) -> tuple[Path, list[str]]:
     fund, agency, bgt = (state.get(k) for k in KEYS)
     notes: list[str] = []
     if state.filters.fund_type:
-        notes.append("直达资金不区分资金性质，“资金性质”筛选在本页不起作用。")
+        notes.append(_("直达资金不区分资金性质，“资金性质”筛选在本页不起作用。"))
     quota = None
     if bgt:
         quota = next((q for q in cached_call(quotas, Scope(as_of=scope.as_of, year=scope.year),
                                              bgt_id=bgt) if q["bgt_id"] == bgt), None)
         if quota is None:
-            notes.append(f"指标“{bgt}”在 {scope.fiscal_year} 年截至日期前未下达，已显示上一级。")
+            notes.append(_("指标“{bgt}”在 {year} 年截至日期前未下达，已显示上一级。").format(
+                bgt=bgt, year=scope.fiscal_year))
         else:  # the quota is authoritative for the path above it
             agency, fund = quota["agency_code"], quota["direct_fund_code"] or fund
     row = None
     if fund:
         row = next((r for r in cached_call(fund_rows, scope) if r.code == fund), None)
         if row is None:
-            notes.append(f"所选区划和日期没有直达资金“{fund}”的数据，已显示全部直达资金。")
+            notes.append(_("所选区划和日期没有直达资金“{fund}”的数据，已显示全部直达资金。").format(
+                fund=fund))
     if agency and agency not in names.agency:
-        notes.append(f"链接中的单位代码“{agency}”不存在，已显示上一级。")
+        notes.append(_("链接中的单位代码“{agency}”不存在，已显示上一级。").format(agency=agency))
         agency = None
     if agency and row is None:
         if not fund:
-            notes.append("链接指定了单位但没有指定直达资金，已显示全部直达资金。")
+            notes.append(_("链接指定了单位但没有指定直达资金，已显示全部直达资金。"))
         agency = None
     return Path(region, row, agency, quota if agency else None), notes
 
@@ -89,7 +92,7 @@ def region_steps(names: Names, region: str | None) -> list[tuple[str, str, str]]
     if region is None:
         return []
     root = sole_root(names)
-    return [("mof_div", c, f"区划：{names.region.get(c, c)}")
+    return [("mof_div", c, _("区划：{name}").format(name=names.region.get(c, c)))
             for c in chain(names.region_parent, region) if c != root]
 
 
@@ -97,16 +100,19 @@ def crumbs(state: drill.PageState, path: Path) -> list[drill.Crumb]:
     names = view.names()
     steps = []
     if path.fund:
-        steps.append(("fund", path.fund.code, f"资金：{path.fund.name}"))
+        steps.append(("fund", path.fund.code, _("资金：{name}").format(name=path.fund.name)))
     steps += region_steps(names, state.filters.mof_div)
     if path.agency:
-        steps.append(("agency", path.agency, f"单位：{names.agency_label(path.agency)}"))
+        steps.append(("agency", path.agency,
+                      _("单位：{name}").format(name=names.agency_label(path.agency))))
     if path.quota:
-        steps.append(("bgt_id", path.quota["bgt_id"], f"指标：{path.quota['bgt_id']}"))
+        steps.append(("bgt_id", path.quota["bgt_id"],
+                      _("指标：{code}").format(code=path.quota["bgt_id"])))
     # a search belongs to the quota it was made on: no crumb keeps it
     plain = replace(state, params={k: v for k, v in state.params.items() if k != "q"})
-    return drill.crumbs_for(plain, "全部区划 · 直达资金", steps)
+    return drill.crumbs_for(plain, _("全部区划 · 直达资金"), steps)
 
 
 def region_label(path: Path) -> str:
-    return view.names().region.get(path.region, "全部区划") if path.region else "全部区划"
+    everywhere = _("全部区划")
+    return view.names().region.get(path.region, everywhere) if path.region else everywhere

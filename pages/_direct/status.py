@@ -10,12 +10,14 @@ from datetime import date
 from typing import Sequence
 
 from components import levels
+from data.i18n import N_, _, ngettext
 from data.query.direct_funds import DirectRow
 from data.rules import RULES, Breach
 from service import view
 
 ALLOC, PAY = "DIRECT_ALLOC_SLOW", "DIRECT_PAY_LAG"
-SHORT = {ALLOC: "分配滞后", PAY: "支出滞后"}
+SHORT = {ALLOC: N_("分配滞后"), PAY: N_("支出滞后")}
+WITHIN_GRACE = N_("○宽限期内")
 FLAG_LEVELS = ("red", "orange", "yellow")
 
 
@@ -32,7 +34,12 @@ class Status:
 
 def sentence(rule_id: str) -> str:
     """The rule and its lines in force, as one sentence before an explanation."""
-    return view.rule_note(rule_id).rstrip("。") + "。"
+    return _("{rule}。").format(rule=view.rule_note(rule_id).rstrip("。."))  # i18n: data
+
+
+def then(first: str, more: str) -> str:
+    """Two sentences in a row (English puts a space between them)."""
+    return _("{sentence}{more}").format(sentence=first, more=more)
 
 
 class Verdicts:
@@ -56,21 +63,25 @@ class Verdicts:
         """The level of `fund`@`region` under one rule, for the row showing it."""
         note = self.note[rule_id]
         if row.own:
-            return Status(None, "○本级不单独评价", f"{note}规则评价整个区划（含下级），本级数据不单独评价。")
+            return Status(None, _("○本级不单独评价"),
+                          then(note, _("规则评价整个区划（含下级），本级数据不单独评价。")))
         b = self.breach(rule_id, fund, region) if fund and region else None
         if b is not None:
-            return Status(b.level, f"{levels.text(b.level)} {SHORT[rule_id]}", f"{note}{b.message}")
+            return Status(b.level, f"{levels.text(b.level)} {_(SHORT[rule_id])}",
+                          then(note, view.breach_message(b)))
         if not fund or not region:
-            return Status(None, levels.text(None), f"{note}规则按单项资金和区划评价。")
+            return Status(None, levels.text(None), then(note, _("规则按单项资金和区划评价。")))
         if not self.enabled[rule_id]:
-            return Status(None, levels.text(None), f"{note}该规则已停用。")
+            return Status(None, levels.text(None), then(note, _("该规则已停用。")))
         grace = self.grace[rule_id]
         if row.past_grace(grace) > 0:
-            return Status("green", levels.text("green"), f"{note}已评价，未发现问题。")
+            return Status("green", levels.text("green"), then(note, _("已评价，未发现问题。")))
         if row.within_grace(grace):
-            return Status(None, "○宽限期内",
-                          f"{note}资金下达不满 {grace} 天，仍在宽限期内，暂不评价。")
-        return Status(None, levels.text(None), f"{note}截至日期没有超过宽限期的下达资金，不评价。")
+            return Status(None, _(WITHIN_GRACE), then(note, ngettext(
+                "资金下达不满 {n} 天，仍在宽限期内，暂不评价。",
+                "资金下达不满 {n} 天，仍在宽限期内，暂不评价。", grace).format(n=grace)))
+        return Status(None, levels.text(None),
+                      then(note, _("截至日期没有超过宽限期的下达资金，不评价。")))
 
     def in_region(self, region: str) -> list[Breach]:
         """The breaches of the funds at exactly this region."""

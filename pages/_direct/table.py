@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from components import grid
+from data.i18n import _
 from data.query.direct_funds import DirectRow
 from pages._direct.status import Status
 
@@ -13,14 +14,14 @@ def received_when(row: DirectRow) -> str:
     if not row.receipts:
         return "—"
     first, last = row.first_received.isoformat(), row.last_received.isoformat()
-    return first if first == last else f"{first} 至 {last}"
+    return first if first == last else _("{first} 至 {last}").format(first=first, last=last)
 
 
 def days_since(row: DirectRow) -> str:
     if not row.receipts:
         return "—"
     first, last = row.days_since_first, row.days_since_last
-    return f"{first}" if first == last else f"{first}（最近 {last}）"
+    return f"{first}" if first == last else _("{first}（最近 {last}）").format(first=first, last=last)
 
 
 def rows(items: Sequence[DirectRow], alloc: Sequence[Status], pay: Sequence[Status],
@@ -41,22 +42,22 @@ def columns(name_header: str, by_rule: bool = True) -> list[dict[str, Any]]:
     """`by_rule`: a level column per rule (one fund's rows); else one column
     of the breaches found (rows over all funds, which no rule judges)."""
     judged = [
-        {**grid.level_col("alloc", "分配进度", "alloc_lvl"), "minWidth": 170,
+        {**grid.level_col("alloc", _("分配进度"), "alloc_lvl"), "minWidth": 170,
          "tooltipField": "alloc_note"},
-        {**grid.level_col("pay", "支出进度", "pay_lvl"), "minWidth": 170,
+        {**grid.level_col("pay", _("支出进度"), "pay_lvl"), "minWidth": 170,
          "tooltipField": "pay_note"},
-    ] if by_rule else [{**grid.level_col("alloc", "预警", "alloc_lvl"), "minWidth": 200,
+    ] if by_rule else [{**grid.level_col("alloc", _("预警"), "alloc_lvl"), "minWidth": 200,
                         "tooltipField": "alloc_note"}]
     return [
         {"field": "name", "headerName": name_header, "minWidth": 220, "tooltipField": "name",
          "pinned": "left"},
-        grid.money_col("received", "上级下达"), grid.money_col("allocated", "已分配"),
-        grid.rate_col("alloc_rate", "分配率"), grid.money_col("paid", "已支付"),
-        grid.rate_col("pay_rate", "支付率"),
-        {"field": "gap", "headerName": "与序时进度差（个百分点）", "type": "rightAligned",
+        grid.money_col("received", _("上级下达")), grid.money_col("allocated", _("已分配")),
+        grid.rate_col("alloc_rate", _("分配率")), grid.money_col("paid", _("已支付")),
+        grid.rate_col("pay_rate", _("支付率")),
+        {"field": "gap", "headerName": _("与序时进度差（个百分点）"), "type": "rightAligned",
          "minWidth": 140, "cellClass": "num ag-right-aligned-cell",
          "valueFormatter": {"function": "params.value == null ? '—' : d3.format('+.1f')(params.value)"}},
-        {"field": "when", "headerName": "下达日期", "minWidth": 130},
-        {"field": "days", "headerName": "距下达（天）", "minWidth": 120},
+        {"field": "when", "headerName": _("下达日期"), "minWidth": 130},
+        {"field": "days", "headerName": _("距下达（天）"), "minWidth": 120},
         *judged,
     ]

@@ -11,6 +11,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from components import explain, levels, urlstate
 from data.glossary import TERMS
+from data.i18n import _, ngettext
 from data.query.problems import Summary
 from pages._overview.tiles import problem_counts, problem_lines
 from service import view
@@ -34,8 +35,9 @@ def button(text: str, href: str, icon: str, button_id: str | None = None) -> dcc
 
 def card(title: str, figure: str, unit: str = "", *, term: str, params: dict[str, str],
          level: str | None = None, level_title: str | None = None, sub: list | None = None,
-         href: str | None = None, link_text: str = "查看详情", card_id: str) -> html.Section:
-    """`level` None shows no badge (no rule judges the figure)."""
+         href: str | None = None, link_text: str | None = None, card_id: str) -> html.Section:
+    """`level` None shows no badge (no rule judges the figure); the link
+    says 查看详情 unless `link_text` says otherwise."""
     t = TERMS[term]
     lines = view.rule_note(t.rule) if t.rule else None
     head = [html.H2(title, className="openday-card-title")]
@@ -48,7 +50,7 @@ def card(title: str, figure: str, unit: str = "", *, term: str, params: dict[str
                   className="openday-figure"),
          html.Div(sub, className="openday-sub") if sub else None,
          explain.folded(t, lines, glossary_href(term, params), panel_id=f"{card_id}-explain"),
-         button(link_text, href, "bi-chevron-right") if href else None],
+         button(link_text or _("查看详情"), href, "bi-chevron-right") if href else None],
         className="openday-card", id=card_id, **({"data-level": level} if level else {}))
 
 
@@ -56,15 +58,16 @@ def warnings_card(found, params: dict[str, str]) -> html.Section:
     """The open breaches of the selection by level, each level a button into 预警中心."""
     counts = Counter(b.level for b in found)
     keep = urlstate.keep_global(params)
-    by_level = [dcc.Link([levels.badge(lv), f" {counts[lv]} 项"],
+    by_level = [dcc.Link([levels.badge(lv), " " + ngettext("{n} 项", "{n} 项", counts[lv])
+                          .format(n=counts[lv])],
                          href=urlstate.link(WARNINGS_PATH, {**keep, "level": lv}),
                          className="btn btn-outline-secondary openday-level",
                          id=f"openday-level-{lv}")
                 for lv in ("red", "orange", "yellow")]
-    return card("当前预警", str(len(found)), "项", term="warning-level", params=params,
+    return card(_("当前预警"), str(len(found)), _("项"), term="warning-level", params=params,
                 level=levels.worst(*counts) or "green",
                 sub=[html.Div(by_level, className="openday-levels")],
-                href=urlstate.link(WARNINGS_PATH, keep), link_text="进入预警中心",
+                href=urlstate.link(WARNINGS_PATH, keep), link_text=_("进入预警中心"),
                 card_id="openday-warnings")
 
 
@@ -78,8 +81,8 @@ def problems_slot(params: dict[str, str], mof_div: str | None) -> list:
 
 def problems_card(s: Summary, own_only: bool, params: dict[str, str], href: str | None):
     sub = problem_lines(s, own_only, "openday-problems-own")
-    return card("问题闭环", str(s.found), "个问题", term="problem-loop", params=params, sub=sub,
-                href=href, link_text="进入问题闭环", card_id="openday-problem-card")
+    return card(_("问题闭环"), str(s.found), _("个问题"), term="problem-loop", params=params,
+                sub=sub, href=href, link_text=_("进入问题闭环"), card_id="openday-problem-card")
 
 
 @callback(Output(PROBLEMS_SLOT, "children"), Input(PROBLEMS_QUERY, "data"))

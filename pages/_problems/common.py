@@ -7,6 +7,7 @@ from components.drill import PageState
 from data.accounts import Viewer
 from data.db import get_engine
 from data.hierarchy import Names
+from data.i18n import _
 from data.query import problems as q
 
 PATH = "/problems"
@@ -32,7 +33,7 @@ def unit_label(names: Names, code: str | None) -> str:
     if not code:
         return "—"
     name = names.agency_label(code) if code in names.agency else names.region.get(code)
-    return f"{name}（{code}）" if name else code
+    return _("{name}（{code}）").format(name=name, code=code) if name else code
 
 
 def region_label(names: Names, code: str | None) -> str:

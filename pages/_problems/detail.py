@@ -20,6 +20,7 @@ from data import problem_files, problems
 from data.accounts import Viewer
 from data.db import get_engine
 from data.hierarchy import Names
+from data.i18n import _, ngettext
 from data.problems import ACTION_ZH, STATUS_ZH, TRANSITIONS, Problem, ProblemError
 from data.rules import RULES, Breach
 from pages._problems.common import region_label, unit_label
@@ -46,7 +47,7 @@ def _size(n: int) -> str:
     for unit, scale in SIZE_UNITS:
         if n >= scale:
             return f"{n / scale:.1f} {unit}"
-    return f"{n} 字节"
+    return ngettext("{n} 字节", "{n} 字节", n).format(n=n)
 
 
 def _breach_items(p: Problem, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -59,13 +60,14 @@ def _breach_items(p: Problem, params: dict[str, str]) -> list[dict[str, Any]]:
                    message=w.message, mof_div=w.mof_div, name=w.name, agency=w.agency,
                    dept=w.dept)
         items.append({
-            "rule": f"{rule.name_zh}（{w.rule}）" if rule else w.rule,
-            "entity": f"{w.name}（{w.entity_code}）" if w.name and w.name != w.entity_code
-            else w.entity_code,
+            "rule": _("{name}（{code}）").format(name=_(rule.name_zh), code=w.rule)
+            if rule else w.rule,
+            "entity": _("{name}（{code}）").format(name=w.name, code=w.entity_code)
+            if w.name and w.name != w.entity_code else w.entity_code,
             "level": levels.text(w.level),
             "value": fmt.measure(w.value, rule.value_unit if rule else None),
             "threshold": fmt.measure(w.threshold, rule.value_unit if rule else None),
-            "message": w.message,
+            "message": view.breach_message(b),
             "href": breach_href(params, b) if rule else None,
         })
     return items
@@ -73,32 +75,34 @@ def _breach_items(p: Problem, params: dict[str, str]) -> list[dict[str, Any]]:
 
 def _events(p: Problem, names: Names) -> list[dict[str, Any]]:
     return [{"at": e.at.strftime("%Y-%m-%d %H:%M"), "user": e.user,
-             "action": ACTION_ZH.get(e.action, e.action),
-             "from": STATUS_ZH.get(e.from_status) if e.from_status else None,
-             "to": STATUS_ZH[e.to_status], "text": e.text,
-             "detail": f"责任单位：{unit_label(names, e.unit)}；整改期限：{fmt.long_date(e.deadline)}"
+             "action": _(ACTION_ZH.get(e.action, e.action)),
+             "from": _(STATUS_ZH[e.from_status]) if e.from_status else None,
+             "to": _(STATUS_ZH[e.to_status]), "text": e.text,
+             "detail": _("责任单位：{unit}；整改期限：{deadline}").format(
+                 unit=unit_label(names, e.unit), deadline=fmt.long_date(e.deadline))
              if e.action == "assign" else None} for e in p.history]
 
 
 def _facts(p: Problem, names: Names, today: date) -> html.Dl:
     items: list[tuple[str, Any]] = [
-        ("状态", html.Span(ui.status_badge(p.status), id="prob-status")),
-        ("区划", region_label(names, p.mof_div)),
-        ("责任单位", unit_label(names, p.unit)),
-        ("整改期限", html.Span([fmt.long_date(p.deadline)]
-                               + ([" ", ui.overdue_mark(p.deadline, today)] if p.overdue else []),
-                               id="prob-deadline")),
+        (_("状态"), html.Span(ui.status_badge(p.status), id="prob-status")),
+        (_("区划"), region_label(names, p.mof_div)),
+        (_("责任单位"), unit_label(names, p.unit)),
+        (_("整改期限"), html.Span([fmt.long_date(p.deadline)]
+                                  + ([" ", ui.overdue_mark(p.deadline, today)] if p.overdue else []),
+                                  id="prob-deadline")),
     ]
     if p.notice_no:
-        items.append(("督办单", html.Span([p.notice_no, " ", ui.download_link(
-            "下载督办单（PDF）", notice_href(p.id), problem_files.notice_name(p), "prob-notice")])))
-    items += [("提出人", p.created_by_name),
-              ("登记时间", p.created_at.strftime("%Y-%m-%d %H:%M"))]
+        items.append((_("督办单"), html.Span([p.notice_no, " ", ui.download_link(
+            _("下载督办单（PDF）"), notice_href(p.id), problem_files.notice_name(p),
+            "prob-notice")])))
+    items += [(_("提出人"), p.created_by_name),
+              (_("登记时间"), p.created_at.strftime("%Y-%m-%d %H:%M"))]
     if p.closed_at:
-        items.append(("销号时间", p.closed_at.strftime("%Y-%m-%d %H:%M")))
+        items.append((_("销号时间"), p.closed_at.strftime("%Y-%m-%d %H:%M")))
     if p.source_url:
         internal = p.source_url.startswith("/") and not p.source_url.startswith("//")
-        items.append(("提出页面", dcc.Link(p.source_url, href=p.source_url, id="prob-source")
+        items.append((_("提出页面"), dcc.Link(p.source_url, href=p.source_url, id="prob-source")
                       if internal else p.source_url))
     return drill.facts(items)
 
@@ -106,30 +110,33 @@ def _facts(p: Problem, names: Names, today: date) -> html.Dl:
 def _units(names: Names) -> list[tuple[str, str]]:
     """Every agency and region a problem may be handed to."""
     agencies = sorted(names.agency, key=lambda c: (names.dept_of.get(c, c), c))
-    return ([(c, f"单位：{unit_label(names, c)}") for c in agencies]
-            + [(c, f"区划：{unit_label(names, c)}") for c in sorted(names.region)])
+    return ([(c, _("单位：{unit}").format(unit=unit_label(names, c))) for c in agencies]
+            + [(c, _("区划：{unit}").format(unit=unit_label(names, c)))
+               for c in sorted(names.region)])
 
 
 def body(p: Problem, params: dict[str, str], viewer: Viewer) -> list:
     """The problem as it now stands; staff also get its forms."""
     names, today = view.names(), date.today()
     files = [{"id": f["id"], "name": f["file_name"], "href": file_href(p.id, f["id"]),
-              "kind": problem_files.KINDS.get(f["kind"], f["kind"]), "size": _size(f["size"]),
+              "kind": _(problem_files.KINDS.get(f["kind"], f["kind"])), "size": _size(f["size"]),
               "at": f["uploaded_at"].strftime("%Y-%m-%d %H:%M"), "by": f["uploaded_by"]}
              for f in p.files]
     staff = viewer.can("handle_problems")
-    allowed = [a for a, (sources, _) in TRANSITIONS.items() if p.status in sources]
+    allowed = [a for a, (sources, _target) in TRANSITIONS.items() if p.status in sources]
     return [
         _facts(p, names, today),
-        html.H3("问题描述", className="section-title"),
-        html.P(p.description or "（无）", className="prob-description"),
-        html.H3(f"关联预警（{len(p.warnings)} 项，发现时的数据）", className="section-title"),
+        html.H3(_("问题描述"), className="section-title"),
+        html.P(p.description or _("（无）"), className="prob-description"),
+        html.H3(ngettext("关联预警（{n} 项，发现时的数据）", "关联预警（{n} 项，发现时的数据）",
+                         len(p.warnings)).format(n=len(p.warnings)), className="section-title"),
         ui.breach_table(_breach_items(p, params)),
-        html.H3("办理过程", className="section-title"),
+        html.H3(_("办理过程"), className="section-title"),
         ui.timeline(_events(p, names)),
-        html.H3(f"材料（{len(files)} 件）", className="section-title"),
+        html.H3(ngettext("材料（{n} 件）", "材料（{n} 件）", len(files)).format(n=len(files)),
+                className="section-title"),
         ui.file_list(files),
-        *([ui.upload_box(problem_files.MAX_BYTES, problem_files.ALLOWED_ZH)]
+        *([ui.upload_box(problem_files.MAX_BYTES, _(problem_files.ALLOWED_ZH))]
           if staff and p.open else []),
         *([ui.action_form(allowed, _units(names), today)] if staff and allowed else []),
     ]
@@ -137,17 +144,17 @@ def body(p: Problem, params: dict[str, str], viewer: Viewer) -> list:
 
 def section(state: drill.PageState, viewer: Viewer) -> tuple[str, list]:
     """(title, body) of the problem `id` names; "not found" for one the viewer may not see."""
-    back = dcc.Link("← 返回问题清单", href=state.link(id=None), className="prob-back no-print")
+    back = dcc.Link(_("← 返回问题清单"), href=state.link(id=None), className="prob-back no-print")
     raw = state.get("id") or ""
     try:
         if not raw.isdigit():
             raise ProblemError(404, f"问题不存在 / no such problem: {raw}")
         p = problems.get(get_engine(), viewer, int(raw))
     except ProblemError:
-        return "问题详情", [back, notice(f"问题 {raw} 不存在，或当前账户无权查看。 / No such problem, "
-                                         "or this account may not see it.", "warning",
-                                         "bi-question-circle")]
-    return f"问题 #{p.id}：{p.title}", [
+        return _("问题详情"), [back, notice(
+            _("问题 {id} 不存在，或当前账户无权查看。 / No such problem, or this account may "
+              "not see it.").format(id=raw), "warning", "bi-question-circle")]
+    return _("问题 #{id}：{title}").format(id=p.id, title=p.title), [
         back, dcc.Store(id=PID, data=p.id), dcc.Store(id=PARAMS, data=state.params),
         html.Div(id=ALERT, role="status", **{"aria-live": "polite"}),
         html.Div(body(p, state.params, viewer), id=BODY),
@@ -179,15 +186,16 @@ def act(clicks, action, unit, deadline, text, pid, params):
                          deadline=deadline if action == "assign" else None, text=text)
     except (auth.Refused, ProblemError) as err:
         return no_update, answer(err.message, False)
-    done = f"已{ACTION_ZH[action]}：问题现为「{p.status_zh}」。"
+    done = _("已{action}：问题现为「{status}」。").format(action=_(ACTION_ZH[action]),
+                                                     status=_(p.status_zh))
     if action == "assign":
-        done += f"督办单 {p.notice_no} 已出具，可在上方下载。"
+        done += _("督办单 {notice} 已出具，可在上方下载。").format(notice=p.notice_no)
     return body(p, params or {}, viewer), answer(done, True)
 
 
 def decode_upload(contents: str) -> bytes:
     """The bytes of a dcc.Upload data URL (`data:<type>;base64,<data>`)."""
-    head, _, data = (contents or "").partition(",")
+    head, _sep, data = (contents or "").partition(",")
     try:
         if not head.endswith(";base64"):
             raise ValueError(head)
@@ -213,6 +221,6 @@ def upload(contents, filename, pid, params):
         p = problems.get(engine, viewer, pid)
     except (auth.Refused, ProblemError) as err:
         return no_update, answer(err.message, False)
-    return body(p, params or {}, viewer), answer(f"已上传「{problem_files.clean_name(filename)}」。",
-                                                   True)
+    done = _("已上传「{name}」。").format(name=problem_files.clean_name(filename))
+    return body(p, params or {}, viewer), answer(done, True)
 

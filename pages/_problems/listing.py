@@ -12,6 +12,7 @@ from dash import dcc, html
 from components import drill, grid
 from components import problems as ui
 from data.hierarchy import Names
+from data.i18n import _, ngettext
 from data.problems import STATUS_ZH
 from data.query import problems as q
 from pages._problems.common import problem_href, region_label, unit_label
@@ -34,25 +35,27 @@ def selected(rows: Sequence[q.ProblemRow], params: dict[str, str]) -> list[q.Pro
 
 def _source(r: q.ProblemRow) -> str:
     if not r.rules:
-        return "人工登记"
-    return "预警：" + "、".join(rule_label(x) for x in r.rules)
+        return _("人工登记")
+    return _("预警：{rules}").format(rules=_("、").join(rule_label(x) for x in r.rules))
 
 
 def _filters(state: drill.PageState, names: Names) -> html.Div:
     p = state.params
-    status = drill.switch("状态", [("全部", state.link(status=None), not p.get("status"))]
-                          + [(zh, state.link(status=key), p.get("status") == key)
+    status = drill.switch(_("状态"), [(_("全部"), state.link(status=None), not p.get("status"))]
+                          + [(_(zh), state.link(status=key), p.get("status") == key)
                              for key, zh in STATUS_ZH.items()], "prob-status")
-    overdue = drill.switch("期限", [("全部", state.link(overdue=None), p.get("overdue") != "1"),
-                                    (f"只看逾期（{ui.OVERDUE_MARK}）", state.link(overdue="1"),
-                                     p.get("overdue") == "1")], "prob-overdue")
+    overdue = drill.switch(_("期限"), [
+        (_("全部"), state.link(overdue=None), p.get("overdue") != "1"),
+        (_("只看逾期（{mark}）").format(mark=_(ui.OVERDUE_MARK)), state.link(overdue="1"),
+         p.get("overdue") == "1")], "prob-overdue")
     chips = []
     if p.get("unit"):
-        chips.append(dcc.Link(f"责任单位：{unit_label(names, p['unit'])} ✕",
+        chips.append(dcc.Link(_("责任单位：{unit} ✕").format(unit=unit_label(names, p["unit"])),
                               href=state.link(unit=None), className="prob-chip",
                               id="prob-chip-unit"))
     if p.get("rule"):
-        chips.append(dcc.Link(f"来源：{rule_label('' if p['rule'] == MANUAL else p['rule'])} ✕",
+        source = rule_label("" if p["rule"] == MANUAL else p["rule"])
+        chips.append(dcc.Link(_("来源：{source} ✕").format(source=source),
                               href=state.link(rule=None), className="prob-chip",
                               id="prob-chip-rule"))
     return html.Div([status, overdue, *chips], className="prob-filters no-print")
@@ -62,7 +65,8 @@ def section(state: drill.PageState, rows: Sequence[q.ProblemRow], names: Names,
             today: date) -> tuple[list, list[str]]:
     notes = []
     if state.get("status") and state.get("status") not in STATUS_ZH:
-        notes.append(f"链接中的状态“{state.get('status')}”不存在，已显示全部状态。")
+        notes.append(_("链接中的状态“{status}”不存在，已显示全部状态。").format(
+            status=state.get("status")))
         state = replace(state, params={k: v for k, v in state.params.items() if k != "status"})
     found = selected(rows, state.params)
     listed = [ui.list_row(pid=r.id, title=r.title, status=r.status,
@@ -70,12 +74,21 @@ def section(state: drill.PageState, rows: Sequence[q.ProblemRow], names: Names,
                           unit=unit_label(names, r.unit), deadline=r.deadline, overdue=r.overdue,
                           created=r.created_at.date(), source=_source(r),
                           href=problem_href(state.params, r.id), today=today) for r in found]
-    overdue = sum(1 for r in found if r.overdue)
-    hint = (f"共 {len(found)} 个问题" + (f"，其中 {overdue} 个逾期（{ui.OVERDUE_MARK}）" if overdue else "")
-            + "。点击一行查看详情、处理和材料。") if found else "所选范围内没有问题。"
+    n, overdue = len(found), sum(1 for r in found if r.overdue)
+    mark = _(ui.OVERDUE_MARK)
+    if not found:
+        hint = _("所选范围内没有问题。")
+    elif overdue:
+        hint = ngettext("共 {n} 个问题，其中 {overdue} 个逾期（{mark}）。点击一行查看详情、处理和材料。",
+                        "共 {n} 个问题，其中 {overdue} 个逾期（{mark}）。点击一行查看详情、处理和材料。",
+                        n).format(n=n, overdue=overdue, mark=mark)
+    else:
+        hint = ngettext("共 {n} 个问题。点击一行查看详情、处理和材料。",
+                        "共 {n} 个问题。点击一行查看详情、处理和材料。", n).format(n=n)
     return [
         _filters(state, names),
-        html.H3(f"问题清单（{len(found)} 个）", className="section-title"),
+        html.H3(ngettext("问题清单（{n} 个）", "问题清单（{n} 个）", n).format(n=n),
+                className="section-title"),
         html.P(hint, className="drill-hint", id="prob-hint"),
-        grid.drill_list("prob-list", ui.LIST_COLUMNS, listed, dark=state.dark),
+        grid.drill_list("prob-list", ui.list_columns(), listed, dark=state.dark),
     ], notes

@@ -9,6 +9,7 @@ from components.shell import answer
 from data import problems
 from data.db import get_engine
 from data.hierarchy import Names
+from data.i18n import _
 from data.problems import ProblemError
 from pages._problems.common import PATH, unit_label
 from service import auth
@@ -34,4 +35,4 @@ def create(clicks, title, description, region):
         pid = problems.create(get_engine(), viewer, title, description, region or None)
     except (auth.Refused, ProblemError) as err:
         return no_update, answer(err.message, False)
-    return f"{PATH}?id={pid}", answer(f"已登记问题 #{pid}。", True)
+    return f"{PATH}?id={pid}", answer(_("已登记问题 #{pid}。").format(pid=pid), True)

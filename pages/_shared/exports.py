@@ -16,6 +16,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 from components import drill, export, grid, urlstate
 from data.db import get_engine
+from data.i18n import _
 from data.query import payments, scope_end
 from pages._shared import scaffold
 from service import auth, exports, view
@@ -27,7 +28,7 @@ def _as_of(search: str | None) -> date:
 
 def _page_title(pathname: str | None) -> str:
     entry = scaffold._PAGES.get(pathname or "")
-    return entry[0] if entry else "表格"
+    return _(entry[0]) if entry else _("表格")
 
 
 def _state(pathname: str | None, search: str | None) -> str:
@@ -77,7 +78,7 @@ def chart_file(request: dict | None, pathname: str | None, search: str | None):
         image = exports.figure_image(request.get("figure"), fmt)
     except (auth.Refused, exports.ExportError) as err:
         return _refused(err)
-    name = exports.file_name(str(request.get("filename") or "图表"), _as_of(search), fmt)
+    name = exports.file_name(str(request.get("filename") or _("图表")), _as_of(search), fmt)
     auth.audit("export", f"chart {fmt} {name} {_state(pathname, search)}")
     return dcc.send_bytes(image, name, type=exports.FORMATS[fmt]), None
 
@@ -103,8 +104,9 @@ def rows_file(clicks, shown, rows, column_defs, pathname, search):
     columns = export.sheet_columns(column_defs)
     as_of = _as_of(search)
     title = _page_title(pathname)
-    book = exports.table_xlsx(title, _state(pathname, search), as_of, [c for _, c in columns],
-                              export.sheet_rows([f for f, _ in columns], rows))
+    book = exports.table_xlsx(title, _state(pathname, search), as_of,
+                              [c for _field, c in columns],
+                              export.sheet_rows([f for f, _header in columns], rows))
     name = exports.file_name(title, as_of, "xlsx")
     auth.audit("export", f"table xlsx rows={len(rows)} {name} {_state(pathname, search)}")
     return dcc.send_bytes(book, name, type=XLSX), None
@@ -129,9 +131,9 @@ def payment_sheet(query: dict, sort_model: list | None, masked: bool
     for r in shaped:
         r["amount"] = r["amount"] / 100  # fen → yuan, the column's unit
         r["pay_date"] = date.fromisoformat(r["pay_date"])  # a date cell, not text
-    columns = export.sheet_columns(grid.PAYMENT_COLUMNS)
-    fields = [f for f, _ in columns]
-    return fields, [c for _, c in columns], export.sheet_rows(fields, shaped), page.total
+    columns = export.sheet_columns(grid.payment_columns())
+    fields = [f for f, _header in columns]
+    return fields, [c for _field, c in columns], export.sheet_rows(fields, shaped), page.total
 
 
 @callback(Output({"type": export.PAYMENTS_FILE, "name": MATCH}, "data"),
@@ -147,9 +149,10 @@ def payments_file(clicks, query, request, pathname, search):
         viewer = auth.require("read")
     except auth.Refused as err:
         return _refused(err)
-    _, columns, rows, total = payment_sheet(query, (request or {}).get("sortModel"), viewer.masked)
+    _fields, columns, rows, total = payment_sheet(query, (request or {}).get("sortModel"),
+                                                  viewer.masked)
     as_of = grid.scope_of(query).as_of
-    what = f"{_page_title(pathname)}_支付明细"
+    what = _("{page}_支付明细").format(page=_page_title(pathname))
     book = exports.table_xlsx(what, _state(pathname, search), as_of, columns, rows,
                               exports.capped_note(total, len(rows)))
     name = exports.file_name(what, as_of, "xlsx")

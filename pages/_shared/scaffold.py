@@ -44,16 +44,16 @@ def safe_layout(fn: Callable[..., Any]) -> Callable[..., Any]:
             body = fn(**kwargs)
         except SQLAlchemyError:
             log.exception("page %s: database unavailable", fn.__module__)
-            return notice("数据库暂时无法连接，本页数据稍后自动恢复。"
-                          " / The database is unreachable; this page will recover by itself.",
+            return notice(_("数据库暂时无法连接，本页数据稍后自动恢复。"
+                            " / The database is unreachable; this page will recover by itself."),
                           "danger", "bi-database-x")
         except Exception:  # noqa: BLE001 - a page must never show a traceback
             log.exception("page %s failed", fn.__module__)
-            return notice("本页暂时无法显示，请稍后再试或联系管理员。"
-                          " / This page cannot be shown right now.", "danger")
+            return notice(_("本页暂时无法显示，请稍后再试或联系管理员。"
+                            " / This page cannot be shown right now."), "danger")
         if cache.served_stale():
-            return html.Div([notice("数据库暂时无法连接：以下为最后一次获取的数据。"
-                                    " / Database unreachable: showing the last figures.",
+            return html.Div([notice(_("数据库暂时无法连接：以下为最后一次获取的数据。"
+                                      " / Database unreachable: showing the last figures."),
                                     "warning", "bi-clock-history"), body])
         return body
 
@@ -92,8 +92,9 @@ def page(path: str, title: str, *, empty: str, page_id: str,
             viewer = auth.current_viewer()
             if viewer is None or not viewer.can(capability):
                 return html.Div([html.H1(_(title), className="page-title"),
-                                 notice("当前账户无权查看本页。 / This account may not see this page.",
-                                        "danger", "bi-shield-lock")], id=f"{page_id}-page")
+                                 notice(_("当前账户无权查看本页。 / This account may not see "
+                                          "this page."), "danger", "bi-shield-lock")],
+                            id=f"{page_id}-page")
             key = tuple(sorted(drill.clean(params).items()))
             if live:
                 return rendered(None, path, key, viewer.masked)
@@ -116,7 +117,7 @@ def rendered(_engine, path: str, params: tuple[tuple[str, str], ...],
     as building it."""
     title, page_id, tabs, render = _PAGES[path]
     state = view.page_state(path, dict(params), masked)
-    tab = drill.choice(state.get("tab"), [k for k, _ in tabs], tabs[0][0]) if tabs else None
+    tab = drill.choice(state.get("tab"), [k for k, _label in tabs], tabs[0][0]) if tabs else None
     v = render(state, tab)
     bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
     return plain_figures(html.Div([

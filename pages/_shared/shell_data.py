@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import shell, urlstate
 from data import db, problems, status
 from data.accounts import ROLE_ZH
+from data.i18n import _
 from data.query import fiscal_years, region_options
 from service import auth, cache, view
 
@@ -50,9 +51,9 @@ def filter_options(state: dict | None):
         years = cache.cached_call(fiscal_years)
     except SQLAlchemyError:
         return None
-    region_opts = [{"label": "\u3000" * depth + name, "value": code, "search": f"{code} {name}"}
-                   for code, name, depth in regions]
-    return region_opts, [{"label": f"{y}年", "value": y} for y in years]
+    region_opts = [{"label": "\u3000" * depth + name,  # i18n: data
+                    "value": code, "search": f"{code} {name}"} for code, name, depth in regions]
+    return region_opts, [{"label": _("{year}年").format(year=y), "value": y} for y in years]
 
 
 @callback(
@@ -114,8 +115,8 @@ def user_area(pathname, search):
     if viewer is None:
         return True, "", "", True, True, True, True, True, sign_in
     if viewer.kiosk:
-        return False, "访客", "只读浏览", True, True, True, True, False, sign_in
-    return (False, viewer.name, ROLE_ZH.get(viewer.role, viewer.role),
+        return False, _("访客"), _("只读浏览"), True, True, True, True, False, sign_in
+    return (False, viewer.name, _(ROLE_ZH.get(viewer.role, viewer.role)),
             not viewer.can("manage_accounts"), not viewer.can("read_audit"),
             not viewer.can("raise_question"), False, True, sign_in)
 
@@ -144,6 +145,7 @@ def ask(_clicks, title, text, pathname, search):
         return shell.answer(err.message), dash.no_update, dash.no_update
     except problems.ProblemError as err:
         return shell.answer(view.problem_refusal(err)), dash.no_update, dash.no_update
-    return shell.answer([f"已提交，编号 {pid}。工作人员核实后会办理。 ",
-                         dcc.Link(f"查看问题 #{pid} ›", href=shell.problem_href(pid),
-                                  id="shell-ask-link")], ok=True), "", ""
+    return shell.answer([_("已提交，编号 {pid}。工作人员核实后会办理。 ").format(pid=pid),
+                         dcc.Link(_("查看问题 #{pid} ›").format(pid=pid),
+                                  href=shell.problem_href(pid), id="shell-ask-link")],
+                        ok=True), "", ""

@@ -4,6 +4,8 @@ page that drills into it: the area tiles are the overview's, the trend is
 levels rule EXEC_LAG's banding (data.rules, inside data.query.execution)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import dcc, html
 
 from components import charts, levels, urlstate
@@ -11,6 +13,7 @@ from components import format as fmt
 from components import wall as w
 from data import query as q
 from data.hierarchy import chain
+from data.i18n import N_, _, ngettext
 from data.query import Scope, execution, execution_total, monthly, scope_tp
 from data.rules import RULES
 from pages import overview
@@ -20,9 +23,9 @@ from service.cache import cached_call
 
 AREA_TILES = ("kpi-revenue", "kpi-expenditure", "kpi-direct", "kpi-debt", "kpi-soe")
 INDICATORS = {
-    "exec": w.Indicator("exec", "执行率与序时进度之差", "个百分点", reversed=False),
-    "rate": w.Indicator("rate", "预算执行率", "%", reversed=False),
-    "warnings": w.Indicator("warnings", "未处理预警数（含下级区划）", "项", reversed=True),
+    "exec": w.Indicator("exec", N_("执行率与序时进度之差"), N_("个百分点"), reversed=False),
+    "rate": w.Indicator("rate", N_("预算执行率"), "%", reversed=False),
+    "warnings": w.Indicator("warnings", N_("未处理预警数（含下级区划）"), N_("项"), reversed=True),
 }
 DEFAULT_INDICATOR = "exec"
 FIGURE = "wall-figure"  # a Store holding a chart's figure; pages/_wall/client.py draws it
@@ -63,8 +66,10 @@ def region_values(f: Scope, indicator: w.Indicator) -> tuple[q.MapRegions, list[
         out = []
         for r in rows:
             mine = [b.level for b in found if b.mof_div and r.code in chain(parents, b.mof_div)]
-            out.append(w.RegionValue(r.code, names.get(r.code, r.name), float(len(mine)),
-                                     f"{len(mine)} 项", levels.worst(*mine) or "green"))
+            n = len(mine)
+            out.append(w.RegionValue(r.code, names.get(r.code, r.name), float(n),
+                                     ngettext("{n} 项", "{n} 项", n).format(n=n),
+                                     levels.worst(*mine) or "green"))
         return regions, out
     if indicator.key == "rate":
         return regions, [w.RegionValue(r.code, names.get(r.code, r.name),
@@ -74,20 +79,27 @@ def region_values(f: Scope, indicator: w.Indicator) -> tuple[q.MapRegions, list[
                                    r.level) for r in rows]
 
 
+def shown(indicator: w.Indicator) -> w.Indicator:
+    """The indicator with its title and unit in the current language."""
+    return replace(indicator, title=_(indicator.title), unit=_(indicator.unit))
+
+
 def region_map(f: Scope, params: dict[str, str], choice: str, dark: bool) -> list:
-    indicator = INDICATORS[choice]
+    indicator = shown(INDICATORS[choice])
     regions, values = region_values(f, indicator)
-    place = view.names().region.get(regions.parent, "全部区划") if regions.parent else "全部区划"
-    title = f"{place}：{indicator.title}"
-    note = fmt.as_of_note(f.as_of, "预算指标、国库集中支付" if choice != "warnings" else "预警规则")
+    everywhere = _("全部区划")
+    place = view.names().region.get(regions.parent, everywhere) if regions.parent else everywhere
+    title = _("{place}：{indicator}").format(place=place, indicator=indicator.title)
+    note = fmt.as_of_note(f.as_of, _("预算指标、国库集中支付") if choice != "warnings"
+                          else _("预警规则"))
     shapes = cached_call(q.boundaries, f)
     if shapes["features"]:
         fig = w.region_map(shapes, values, indicator, title=title, note=note, dark=dark)
     else:
         fig = w.ranked_bars(values, indicator, title=title, note=note, dark=dark)
-    switch = w.indicator_switch([(i.title, urlstate.link("/wall", {**params, "map": key}),
+    switch = w.indicator_switch([(_(i.title), urlstate.link("/wall", {**params, "map": key}),
                                   key == choice) for key, i in INDICATORS.items()])
-    return [switch, *drawn("map", fig, f"区划地图-{place}")]
+    return [switch, *drawn("map", fig, _("区划地图-{place}").format(place=place))]
 
 
 def trend(f: Scope, dark: bool) -> list:
@@ -96,14 +108,14 @@ def trend(f: Scope, dark: bool) -> list:
     rows = cached_call(monthly, scope)
     fig = charts.monthly_trend(
         [r.month for r in rows], [r.paid for r in rows], [r.paid_last_year for r in rows],
-        year=f.fiscal_year, title="月度支出与上年同月",
-        note=fmt.as_of_note(f.as_of, "国库集中支付"), dark=dark)
-    return drawn("trend", w.fit_panel(fig), "月度支出")
+        year=f.fiscal_year, title=_("月度支出与上年同月"),
+        note=fmt.as_of_note(f.as_of, _("国库集中支付")), dark=dark)
+    return drawn("trend", w.fit_panel(fig), _("月度支出"))
 
 
 def ticker(f: Scope) -> html.Div:
-    return w.ticker(view.breaches_in(f.as_of, f.mof_div), lambda rule: RULES[rule].name_zh)
+    return w.ticker(view.breaches_in(f.as_of, f.mof_div), lambda rule: _(RULES[rule].name_zh))
 
 
 def caption(f: Scope) -> str:
-    return f"{fmt.as_of_note(f.as_of)} · 序时进度 {fmt.pct(scope_tp(f))}"
+    return f"{fmt.as_of_note(f.as_of)} · " + _("序时进度 {rate}").format(rate=fmt.pct(scope_tp(f)))

@@ -19,13 +19,15 @@ from components.shell import answer, problem_href
 from data import problems
 from data.db import get_engine
 from data.hierarchy import Names
+from data.i18n import N_, _, ngettext
 from data.query import region_options
 from data.rules import RULES, Breach
 from service import auth, view
 from service.cache import cached_call
 
-AREAS = {"execution": "预算执行", "revenue": "收入", "payments": "支付", "direct": "直达资金",
-         "debt": "政府债务", "assets": "国有资产", "data": "数据报送"}
+AREAS = {"execution": N_("预算执行"), "revenue": N_("收入"), "payments": N_("支付"),
+         "direct": N_("直达资金"), "debt": N_("政府债务"), "assets": N_("国有资产"),
+         "data": N_("数据报送")}
 BREACH_LEVELS = ("red", "orange", "yellow")
 GRID = "warn-breaches"
 # Not a drill list's id: a tick or a problem link must not open the row's drill state.
@@ -61,8 +63,8 @@ def problem_cell(held: dict[tuple[str, str], int | None], overdue: set[int], b: 
     if key not in held:
         return ""
     pid = held[key]
-    cell = "已立项" if pid is None else f"[#{pid}]({problem_href(pid)})"
-    return f"{cell} {OVERDUE_MARK}" if pid in overdue else cell
+    cell = _("已立项") if pid is None else f"[#{pid}]({problem_href(pid)})"
+    return f"{cell} {_(OVERDUE_MARK)}" if pid in overdue else cell
 
 
 def row(b: Breach, names: Names, state_params: dict[str, str],
@@ -74,32 +76,34 @@ def row(b: Breach, names: Names, state_params: dict[str, str],
         "entity_name": b.name or b.entity_code,
         "problem": problem_cell(held, overdue, b),
         "level": levels.text(b.level), "lvl": b.level,
-        "rule": rule.name_zh,
-        "rule_tip": f"{rule.id} {rule.name_zh}：{rule.formula(view.rule_settings()[rule.id].thresholds)}",
-        "entity": f"{b.name}（{b.entity_code}）" if b.name and b.name != b.entity_code
-        else b.entity_code,
+        "rule": _(rule.name_zh),
+        "rule_tip": _("{id} {rule}：{criteria}").format(
+            id=rule.id, rule=_(rule.name_zh),
+            criteria=rule.formula(view.rule_settings()[rule.id].thresholds)),
+        "entity": _("{name}（{code}）").format(name=b.name, code=b.entity_code)
+        if b.name and b.name != b.entity_code else b.entity_code,
         "region": names.region.get(b.mof_div, b.mof_div or "—"),
         "value": fmt.measure(b.value, rule.value_unit),
         "threshold": fmt.measure(b.threshold, rule.value_unit),
-        "message": b.message,
+        "message": view.breach_message(b),
         "first_seen": b.first_seen.isoformat() if b.first_seen else "—",
     }
 
 
 COLUMNS = [
-    {"field": "level", "headerName": "等级", "width": 120, "pinned": "left",
+    {"field": "level", "headerName": N_("等级"), "width": 120, "pinned": "left",
      "cellClassRules": grid.class_rules("lvl")},
-    {"field": "rule", "headerName": "规则", "width": 210, "tooltipField": "rule_tip"},
-    {"field": "entity", "headerName": "对象", "width": 300, "tooltipField": "entity"},
-    {"field": "region", "headerName": "区划", "width": 150},
-    {"field": "value", "headerName": "指标值", "width": 170, "sortable": False,
+    {"field": "rule", "headerName": N_("规则"), "width": 210, "tooltipField": "rule_tip"},
+    {"field": "entity", "headerName": N_("对象"), "width": 300, "tooltipField": "entity"},
+    {"field": "region", "headerName": N_("区划"), "width": 150},
+    {"field": "value", "headerName": N_("指标值"), "width": 170, "sortable": False,
      "cellClass": "num ag-right-aligned-cell", "type": "rightAligned"},
-    {"field": "threshold", "headerName": "阈值", "width": 150, "sortable": False,
+    {"field": "threshold", "headerName": N_("阈值"), "width": 150, "sortable": False,
      "cellClass": "num ag-right-aligned-cell", "type": "rightAligned"},
-    {"field": "message", "headerName": "说明", "flex": 1, "minWidth": 360, "sortable": False,
+    {"field": "message", "headerName": N_("说明"), "flex": 1, "minWidth": 360, "sortable": False,
      "tooltipField": "message"},
-    {"field": "first_seen", "headerName": "首次发现", "width": 140},
-    {"field": "problem", "headerName": "问题", "width": 110, "sortable": False,
+    {"field": "first_seen", "headerName": N_("首次发现"), "width": 140},
+    {"field": "problem", "headerName": N_("问题"), "width": 110, "sortable": False,
      "cellRenderer": "markdown", "pinned": "right"},
 ]
 
@@ -152,13 +156,15 @@ def _level_tiles(state: drill.PageState, found: Sequence[Breach]) -> html.Div:
     current = state.get("level")
     tiles = []
     for key in BREACH_LEVELS:
-        lv = levels.level(key)
+        lv, n = levels.level(key), counts.get(key, 0)
         active = current == key
         tiles.append(dcc.Link([
             html.Div([levels.badge(key)], className="kpi-head"),
-            html.Div([html.Span(str(counts.get(key, 0)), className="kpi-figure-value"),
-                      html.Span("项", className="kpi-unit")], className="kpi-figure"),
-            html.Div("当前筛选，点击取消" if active else f"只看{lv.label}", className="kpi-sub"),
+            html.Div([html.Span(str(n), className="kpi-figure-value"),
+                      html.Span(_("项"), className="kpi-unit")],
+                     className="kpi-figure"),
+            html.Div(_("当前筛选，点击取消") if active
+                     else _("只看{level}").format(level=lv.label), className="kpi-sub"),
         ], href=state.link(level=None if active else key),
             className=f"kpi warn-level warn-{key}" + (" active" if active else ""),
             id=f"warn-count-{key}"))
@@ -170,26 +176,27 @@ def _by_rule_chart(state: drill.PageState, found: Sequence[Breach]):
     rules = [rid for rid in RULES if any(per[(rid, lv)] for lv in BREACH_LEVELS)]
     rules.sort(key=lambda rid: -sum(per[(rid, lv)] for lv in BREACH_LEVELS))
     fig = charts.level_counts(
-        [RULES[r].name_zh for r in rules],
+        [_(RULES[r].name_zh) for r in rules],
         {lv: [per[(r, lv)] for r in rules] for lv in BREACH_LEVELS},
-        title="各规则当前预警数", subtitle="按等级分段：严重、预警、关注；点击条形只看这条规则",
-        note=fmt.as_of_note(state.filters.as_of, "预警规则评估结果"),
+        title=_("各规则当前预警数"), subtitle=_("按等级分段：严重、预警、关注；点击条形只看这条规则"),
+        note=fmt.as_of_note(state.filters.as_of, _("预警规则评估结果")),
         hrefs=[state.link(rule=r) for r in rules], dark=state.dark)
-    return drill.chart("warn-by-rule", fig, "各规则预警数")
+    return drill.chart("warn-by-rule", fig, _("各规则预警数"))
 
 
 def _filters(state: drill.PageState, names: Names) -> html.Div:
     p = state.params
-    area = drill.switch("领域", [("全部", state.link(area=None), not p.get("area"))]
-                        + [(text, state.link(area=key), p.get("area") == key)
+    area = drill.switch(_("领域"), [(_("全部"), state.link(area=None), not p.get("area"))]
+                        + [(_(text), state.link(area=key), p.get("area") == key)
                            for key, text in AREAS.items()], "warn-area")
-    rule = drill.url_select("warn-rule", "规则", [(rid, f"{r.name_zh}（{rid}）")
-                                                for rid, r in RULES.items()],
-                            p.get("rule"), state.link(rule=None), "rule", "全部规则")
+    rule = drill.url_select("warn-rule", _("规则"),
+                            [(rid, _("{name}（{code}）").format(name=_(r.name_zh), code=rid))
+                             for rid, r in RULES.items()],
+                            p.get("rule"), state.link(rule=None), "rule", _("全部规则"))
     depts = sorted(set(names.dept_of.values()))
-    dept = drill.url_select("warn-dept", "部门", [(d, names.agency.get(d, d)) for d in depts],
-                            p.get("dept"), state.link(dept=None), "dept", "全部部门")
-    clear = dcc.Link("清除筛选", href=state.link(**{k: None for k in FILTER_KEYS}),
+    dept = drill.url_select("warn-dept", _("部门"), [(d, names.agency.get(d, d)) for d in depts],
+                            p.get("dept"), state.link(dept=None), "dept", _("全部部门"))
+    clear = dcc.Link(_("清除筛选"), href=state.link(**{k: None for k in FILTER_KEYS}),
                      className="warn-clear") if any(p.get(k) for k in FILTER_KEYS) else None
     return html.Div([area, html.Div([rule, dept, clear], className="warn-selects")],
                     className="warn-filters no-print")
@@ -202,23 +209,26 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     found = selected(in_region, filters)
     notes = []
     if state.get("rule") and state.get("rule") not in RULES:
-        notes.append(f"链接中的规则“{state.get('rule')}”不存在。")
+        notes.append(_("链接中的规则“{rule}”不存在。").format(rule=state.get("rule")))
     if not view.evaluated(state.filters.as_of):
-        notes.append("该日期没有保存的评估结果，以下为按当前阈值即时计算的结果。")
+        notes.append(_("该日期没有保存的评估结果，以下为按当前阈值即时计算的结果。"))
     query = {"as_of": state.filters.as_of.isoformat(), "mof_div": state.filters.mof_div,
              "filters": filters, "params": state.params, "path": state.path}
-    hint = (f"共 {len(found)} 项预警。点击一行，打开显示该对象的页面。" if found
-            else "所选范围内没有预警。")
+    n = len(found)
+    hint = (ngettext("共 {n} 项预警。点击一行，打开显示该对象的页面。",
+                     "共 {n} 项预警。点击一行，打开显示该对象的页面。", n).format(n=n) if found
+            else _("所选范围内没有预警。"))
     return [
         _level_tiles(state, selected(in_region, {k: v for k, v in filters.items() if k != "level"})),
         _filters(state, names),
         _by_rule_chart(state, found),
-        html.H3(f"预警明细（{len(found)} 项）", className="section-title"),
+        html.H3(ngettext("预警明细（{n} 项）", "预警明细（{n} 项）", n).format(n=n),
+                className="section-title"),
         html.P(hint, className="drill-hint", id="warn-hint"),
         dcc.Store(id=QUERY, data=query),
         _raise_tools(),
         html.Div([drill.nav(GRID),
-                  grid.paged_grid(ROWS, COLUMNS, dark=state.dark,
+                  grid.paged_grid(ROWS, grid.headed(COLUMNS), dark=state.dark,
                                   className="drill-grid", row_id="href")], id="warn-grid"),
     ], notes
 
@@ -233,34 +243,35 @@ ROW_SELECTION = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False
 def _raise_tools() -> html.Div:
     """Hidden as rendered (the render is shared by every viewer of a masking);
     `raise_controls` shows it to a viewer who may handle problems."""
-    regions = [{"label": "\u3000" * depth + name, "value": code}
+    regions = [{"label": "\u3000" * depth + name, "value": code}  # i18n: data
                for code, name, depth in cached_call(region_options)]
     return html.Div([
         html.Div([
             dbc.Button([html.I(className="bi bi-flag-fill me-2", **{"aria-hidden": "true"}),
-                        "立为问题"], id="warn-raise", color="primary", className="touch-button"),
-            html.Span("勾选一项或多项预警，立为一个问题，进入问题闭环跟踪整改。",
+                        _("立为问题")], id="warn-raise", color="primary",
+                       className="touch-button"),
+            html.Span(_("勾选一项或多项预警，立为一个问题，进入问题闭环跟踪整改。"),
                       className="drill-hint"),
         ], className="warn-raise-bar"),
         html.Div(id="warn-raise-result", role="status", **{"aria-live": "polite"}),
         dcc.Store(id="warn-raise-done"),
         dbc.Modal([
-            dbc.ModalHeader(dbc.ModalTitle("立为问题")),
+            dbc.ModalHeader(dbc.ModalTitle(_("立为问题"))),
             dbc.ModalBody([
                 html.P(id="warn-raise-count", className="drill-hint"),
-                dbc.Label("标题", html_for="warn-raise-title"),
+                dbc.Label(_("标题"), html_for="warn-raise-title"),
                 dbc.Input(id="warn-raise-title", maxLength=problems.TITLE_MAX, className="mb-3"),
-                dbc.Label("说明（可选）", html_for="warn-raise-text"),
+                dbc.Label(_("说明（可选）"), html_for="warn-raise-text"),
                 dbc.Textarea(id="warn-raise-text", rows=4, className="mb-3"),
-                dbc.Label("区划", html_for="warn-raise-region"),
-                dcc.Dropdown(id="warn-raise-region", options=regions, placeholder="不指定区划",
+                dbc.Label(_("区划"), html_for="warn-raise-region"),
+                dcc.Dropdown(id="warn-raise-region", options=regions, placeholder=_("不指定区划"),
                              clearable=True, optionHeight=40),
                 html.Div(id="warn-raise-error", role="alert", className="mt-3"),
             ]),
             dbc.ModalFooter([
-                dbc.Button("取消", id="warn-raise-cancel", color="secondary",
+                dbc.Button(_("取消"), id="warn-raise-cancel", color="secondary",
                            className="touch-button"),
-                dbc.Button("立为问题", id="warn-raise-submit", color="primary",
+                dbc.Button(_("立为问题"), id="warn-raise-submit", color="primary",
                            className="touch-button"),
             ]),
         ], id="warn-raise-modal", is_open=False, size="lg"),
@@ -288,12 +299,15 @@ def open_raise(_clicks, selected, query):
     when they share one (else the page's region filter)."""
     if not selected:
         return (False, *(no_update,) * 5,
-                answer("请先勾选要立为问题的预警。 / Tick the breaches first.", kind="warning"))
+                answer(_("请先勾选要立为问题的预警。 / Tick the breaches first."),
+                       kind="warning"))
     first = selected[0]
     regions = {r.get("mof_div") for r in selected}
     region = regions.pop() if len(regions) == 1 else (query or {}).get("mof_div")
-    return (True, f"{first.get('rule')}：{first.get('entity_name')}", "", region,
-            f"已勾选 {len(selected)} 项预警。", None, None)
+    title = _("{rule}：{name}").format(rule=first.get("rule"), name=first.get("entity_name"))
+    n = len(selected)
+    return (True, title, "", region,
+            ngettext("已勾选 {n} 项预警。", "已勾选 {n} 项预警。", n).format(n=n), None, None)
 
 
 @callback(Output("warn-raise-modal", "is_open", allow_duplicate=True),
@@ -327,8 +341,11 @@ def create_problem(_clicks, title, text, region, selected, query):
         return answer(err.message), no_update, no_update, no_update, no_update
     except problems.ProblemError as err:
         return answer(view.problem_refusal(err)), no_update, no_update, no_update, no_update
-    done = answer([f"已立为问题 #{pid}（{len(warnings)} 项预警）。 ",
-                   dcc.Link(f"查看问题 #{pid} ›", href=problem_href(pid), id="warn-raise-link")],
+    n = len(warnings)
+    done = answer([ngettext("已立为问题 #{pid}（{n} 项预警）。 ", "已立为问题 #{pid}（{n} 项预警）。 ",
+                            n).format(pid=pid, n=n),
+                   dcc.Link(_("查看问题 #{pid} ›").format(pid=pid), href=problem_href(pid),
+                            id="warn-raise-link")],
                   ok=True)
     return None, False, done, [], pid
 

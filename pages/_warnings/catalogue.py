@@ -12,45 +12,47 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from components import drill, levels
 from components.shell import answer
+from data.i18n import N_, _, ngettext, pgettext
 from data.rules import RULES, SettingError
 from pages._warnings.breaches import AREAS
 from service import auth, view
 
-ENTITY_ZH = {"agency": "预算单位", "project": "项目", "quota": "预算指标", "payment": "支付凭证",
-             "mof_div": "区划", "direct_fund_region": "直达资金×区划",
-             "region_debt_type": "区划×债务类型", "debt_service": "还本付息计划",
-             "bond_project": "专项债项目", "enterprise": "企业", "dataset_region": "数据集×区划"}
+ENTITY_ZH = {"agency": N_("预算单位"), "project": N_("项目"), "quota": N_("预算指标"),
+             "payment": N_("支付凭证"), "mof_div": N_("区划"),
+             "direct_fund_region": N_("直达资金×区划"), "region_debt_type": N_("区划×债务类型"),
+             "debt_service": N_("还本付息计划"), "bond_project": N_("专项债项目"),
+             "enterprise": N_("企业"), "dataset_region": N_("数据集×区划")}
 FORM = "rule-form"
 
 
 def _catalogue(state: drill.PageState, settings, counts) -> html.Table:
     """Every rule as a row people read (and print): what it judges, the
     standard with the thresholds in force, why it matters and its basis."""
-    head = ("规则", "领域 · 对象", "判定标准（当前阈值）", "这是什么、为什么重要", "依据", "状态",
-            "当前预警")
+    head = (_("规则"), _("领域 · 对象"), _("判定标准（当前阈值）"), _("这是什么、为什么重要"),
+            _("依据"), _("状态"), _("当前预警"))
     rows = []
     for rid, rule in RULES.items():
         setting = settings[rid]
         n = counts.get(rid, 0)
         rows.append(html.Tr([
-            html.Td([dcc.Link(rule.name_zh, href=state.link(rule=rid), className="rule-link"),
+            html.Td([dcc.Link(_(rule.name_zh), href=state.link(rule=rid), className="rule-link"),
                      html.Div(rid, className="rule-id")]),
-            html.Td([AREAS.get(rule.area, rule.area), html.Br(),
-                     ENTITY_ZH.get(rule.entity_type, rule.entity_type)]),
+            html.Td([_(AREAS.get(rule.area, rule.area)), html.Br(),
+                     _(ENTITY_ZH.get(rule.entity_type, rule.entity_type))]),
             html.Td(rule.formula(setting.thresholds)),
-            html.Td(rule.explain_zh),
-            html.Td(rule.basis),
-            html.Td("启用" if setting.enabled else "已停用"),
+            html.Td(_(rule.explain_zh)),
+            html.Td(_(rule.basis)),
+            html.Td(_("启用") if setting.enabled else _("已停用")),
             html.Td(dcc.Link(str(n), href=state.link(tab=None, rule=rid),
-                             title="查看这条规则的当前预警") if n else "0", className="num"),
+                             title=_("查看这条规则的当前预警")) if n else "0", className="num"),
         ], id=f"rule-row-{rid}", className="rule-row" + ("" if setting.enabled else " rule-off")))
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                       className="table rule-catalogue", id="rule-catalogue")
 
 
-UNIT_HINT = {"pp": "个百分点", "ratio": "比例，如 0.7 即 70%", "yuan": "元", "days": "天",
-             "text": "文字"}
-READ_ONLY = "阈值由工作人员修改，此处仅供查看。 / Thresholds are changed by staff; shown read-only."
+UNIT_HINT = {"pp": N_("个百分点"), "ratio": N_("比例，如 0.7 即 70%"), "yuan": N_("元"),
+             "days": N_("天"), "text": N_("文字")}
+READ_ONLY = N_("阈值由工作人员修改，此处仅供查看。 / Thresholds are changed by staff; shown read-only.")
 
 
 def _form(rid: str, setting) -> html.Div:
@@ -58,31 +60,32 @@ def _form(rid: str, setting) -> html.Div:
     # Read-only as rendered (the render is shared by every viewer of a masking);
     # `editable` opens it to a viewer who may set thresholds.
     fields = [dbc.Row([
-        dbc.Label(f"{t.label_zh}（{UNIT_HINT[t.unit]}）",
+        dbc.Label(_("{label}（{unit}）").format(label=_(t.label_zh), unit=_(UNIT_HINT[t.unit])),
                   html_for=f"threshold-{t.key}", width=6),
         dbc.Col(dbc.Input(id={"type": "rule-threshold", "key": t.key},
                           value=str(setting.thresholds[t.key]), type="text", disabled=True,
                           className="rule-threshold"), width=6),
     ], className="mb-2") for t in rule.thresholds]
     return html.Div([
-        html.H3(f"{rule.name_zh}（{rid}）", className="section-title"),
-        html.P(rule.explain_zh, className="rule-explain"),
-        html.P(["依据：", rule.basis], className="rule-basis"),
-        html.P(["判定标准：", rule.formula(setting.thresholds)], className="rule-formula",
+        html.H3(_("{name}（{code}）").format(name=_(rule.name_zh), code=rid),
+                className="section-title"),
+        html.P(_(rule.explain_zh), className="rule-explain"),
+        html.P([_("依据："), _(rule.basis)], className="rule-basis"),
+        html.P([_("判定标准："), rule.formula(setting.thresholds)], className="rule-formula",
                id="rule-formula"),
         dcc.Store(id="rule-form-rule", data=rid),
         dbc.Form([
             *fields,
             dbc.Checklist(id="rule-enabled",
-                          options=[{"label": "启用这条规则", "value": "on", "disabled": True}],
+                          options=[{"label": _("启用这条规则"), "value": "on", "disabled": True}],
                           value=["on"] if setting.enabled else [], switch=True, className="mb-3"),
-            html.Div(dbc.Button("保存并重新评估", id="rule-save", color="primary",
+            html.Div(dbc.Button(_("保存并重新评估"), id="rule-save", color="primary",
                                 className="rule-save"), id="rule-save-wrap", hidden=True),
-            html.P([html.I(className="bi bi-lock me-2", **{"aria-hidden": "true"}), READ_ONLY],
+            html.P([html.I(className="bi bi-lock me-2", **{"aria-hidden": "true"}), _(READ_ONLY)],
                    id="rule-read-only", className="rule-read-only"),
         ], className="rule-form no-print", id=FORM),
         html.Div(id="rule-result", role="status", **{"aria-live": "polite"}),
-        html.H3("修改记录", className="section-title"),
+        html.H3(_("修改记录"), className="section-title"),
         html.Div(_history(rid), id="rule-history"),
     ], className="rule-detail")
 
@@ -90,9 +93,10 @@ def _form(rid: str, setting) -> html.Div:
 def _history(rid: str):
     rows = view.rule_setting_history(rid)
     if not rows:
-        return html.P("这条规则的阈值从未修改，使用默认值。", className="drill-empty")
+        return html.P(_("这条规则的阈值从未修改，使用默认值。"), className="drill-empty")
+    head = (_("时间"), _("修改人"), pgettext("设置", "项目"), _("原值"), _("新值"))
     return html.Table([
-        html.Thead(html.Tr([html.Th(h) for h in ("时间", "修改人", "项目", "原值", "新值")])),
+        html.Thead(html.Tr([html.Th(h) for h in head])),
         html.Tbody([html.Tr([html.Td(str(r["changed_at"])[:19]), html.Td(r["username"] or "—"),
                              html.Td(r["field"]), html.Td(r["old_value"] or "—"),
                              html.Td(r["new_value"] or "—")]) for r in rows]),
@@ -134,8 +138,10 @@ def save(_clicks, values, ids, enabled, rid):
         return answer(str(err)), no_update, no_update
     setting = view.rule_settings()[rid]
     total = sum(sum(c.values()) for c in summary.counts.values())
-    return (answer(f"已保存，并按新阈值重新评估：共 {total} 项预警。", ok=True),
-            _history(rid), ["判定标准：", RULES[rid].formula(setting.thresholds)])
+    return (answer(ngettext("已保存，并按新阈值重新评估：共 {n} 项预警。",
+                            "已保存，并按新阈值重新评估：共 {n} 项预警。", total).format(n=total),
+                   ok=True),
+            _history(rid), [_("判定标准："), RULES[rid].formula(setting.thresholds)])
 
 
 def section(state: drill.PageState) -> tuple[list, list[str]]:
@@ -143,13 +149,14 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
     counts = Counter(b.rule for b in view.breaches(state.filters.as_of))
     rid = state.get("rule")
     detail = [_form(rid, settings[rid])] if rid in RULES else [
-        html.P("点击一条规则，查看说明和阈值；工作人员可在此修改阈值或停用规则。",
+        html.P(_("点击一条规则，查看说明和阈值；工作人员可在此修改阈值或停用规则。"),
                className="drill-hint")]
     return [
-        html.Div(["等级：", levels.badge("yellow"), "需要关注", levels.badge("orange"), "应当预警",
-                  levels.badge("red"), "情况严重"], className="warn-legend"),
+        html.Div([_("等级："), levels.badge("yellow"), _("需要关注"), levels.badge("orange"),
+                  _("应当预警"), levels.badge("red"), _("情况严重")], className="warn-legend"),
         *detail,
-        html.H3(f"规则目录（{len(RULES)} 条）：点击规则名称查看说明、修改阈值",
-                className="section-title"),
+        html.H3(ngettext("规则目录（{n} 条）：点击规则名称查看说明、修改阈值",
+                         "规则目录（{n} 条）：点击规则名称查看说明、修改阈值", len(RULES))
+                .format(n=len(RULES)), className="section-title"),
         _catalogue(state, settings, counts),
     ], []
