@@ -20,6 +20,8 @@ ROWS = "export-rows"  # a drill list's Excel button
 ROWS_FILE = "export-rows-file"
 PAYMENTS = "export-payments"  # the payment grid's Excel button (the whole selection)
 PAYMENTS_FILE = "export-payments-file"
+BREACHES = "export-breaches"  # 预警中心's Excel button (every breach under its filters)
+BREACHES_FILE = "export-breaches-file"
 MESSAGE = "export-message"  # why an export was refused: {"type", "kind", "name"}
 SKIP_FIELDS = {"href", "_id"}
 
@@ -68,10 +70,13 @@ def chart_menu(graph_id: Any, filename: str) -> html.Div:
 
 
 def table_menu(kind: str, name: str) -> html.Div:
-    """`kind`: ROWS (the rows the list holds) or PAYMENTS (the grid's whole
-    selection, queried again on the server)."""
-    file_type = ROWS_FILE if kind == ROWS else PAYMENTS_FILE
-    title = _("导出本表为 Excel") if kind == ROWS else _("导出全部符合条件的支付明细为 Excel")
+    """`kind`: ROWS (the rows the list holds), PAYMENTS or BREACHES (the
+    grid's whole selection, made again on the server)."""
+    file_type, title = {
+        ROWS: (ROWS_FILE, _("导出本表为 Excel")),
+        PAYMENTS: (PAYMENTS_FILE, _("导出全部符合条件的支付明细为 Excel")),
+        BREACHES: (BREACHES_FILE, _("导出全部符合条件的预警为 Excel")),
+    }[kind]
     return html.Div(dcc.Loading([
         _button("bi-file-earmark-excel", _("导出 Excel"), {"type": kind, "name": name}, title),
         dcc.Download(id={"type": file_type, "name": name}),

@@ -26,6 +26,7 @@ from data.i18n import N_, _
 from service.pdf import ASSETS, FONT_FAMILY
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTH = 1280  # px of the slide-sized image; PNG at SCALE× for a projector
 SCALE = 2
 DEFAULT_HEIGHT = 520

@@ -20,6 +20,7 @@ from data.audit import search as audit_search
 from data.export_xlsx import MONEY
 from data.masking import is_individual
 from data.query import Scope
+from data.rules import RULES
 from service import exports
 from tests.conftest import DEMO_AS_OF
 from tests.sessions import STAFF, viewing_as
@@ -232,3 +233,38 @@ def test_a_click_on_export_downloads_the_chart_and_the_table(live_server, page):
     pg.wait_for_function(f"i => ({top})(i) < -100", arg=0, timeout=10_000)
     pg.keyboard.press("PageUp")  # and back
     pg.wait_for_function(f"i => Math.abs(({top})(i)) < 40", arg=0, timeout=10_000)
+
+
+def test_the_warnings_export_is_every_breach_under_the_filters(demo_app):  # noqa: F811
+    """预警中心's Excel: every open red breach (the grid shows a page at a time),
+    its figures as numbers in the unit beside them; counted here from the
+    stored results."""
+    from pages._warnings.breaches import breaches_file
+
+    with demo_app.connect() as conn:
+        red = conn.execute(select(s.rule_result.c.rule, s.rule_result.c.entity_code,
+                                  s.rule_result.c.value)
+                           .where(s.rule_result.c.resolved_on.is_(None),
+                                  s.rule_result.c.level == "red")).all()
+    query = {"as_of": DEMO_AS_OF.isoformat(), "mof_div": None, "filters": {"level": "red"},
+             "params": {"level": "red"}, "path": "/warnings"}
+    with viewing_as(_server(), STAFF):
+        result = breaches_file(1, query, {"sortModel": [{"colId": "rule", "sort": "asc"}]},
+                               "/warnings", "?level=red")
+    sheet = load_workbook(io.BytesIO(_file(result))).active
+    lines = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(i for i, line in enumerate(lines) if line[:3] == ["等级", "规则编号", "规则"])
+    rows = lines[header + 1:]
+    assert red and len(rows) == len(red)
+    assert {(r[1], r[3]) for r in rows} == {(r.rule, r.entity_code) for r in red}
+    assert {r[0] for r in rows} == {"严重"}
+    order = [r[1] for r in rows]
+    assert order == sorted(order, key=list(RULES).index)
+    by_key = {(r.rule, r.entity_code): r.value for r in red}
+    unit = lines[header].index("单位")
+    for r in rows:
+        stored = by_key[(r[1], r[3])]
+        if stored is not None and r[unit] in ("元", "%", "个百分点", "天"):
+            scale = 100 if r[unit] == "%" else 1
+            assert r[6] == pytest.approx(float(stored) * scale)
+    assert lines[header - 1][0] == "数据截至 2026年11月20日"

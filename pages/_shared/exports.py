@@ -109,10 +109,7 @@ def rows_file(clicks, shown, rows, column_defs, pathname, search):
                               export.sheet_rows([f for f, _header in columns], rows))
     name = exports.file_name(title, as_of, "xlsx")
     auth.audit("export", f"table xlsx rows={len(rows)} {name} {_state(pathname, search)}")
-    return dcc.send_bytes(book, name, type=XLSX), None
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return dcc.send_bytes(book, name, type=exports.XLSX), None
 
 
 def payment_sheet(query: dict, sort_model: list | None, masked: bool
@@ -159,7 +156,7 @@ def payments_file(clicks, query, request, pathname, search):
     auth.audit("export", f"payments xlsx rows={len(rows)}/{total} {name} "
                          f"{_state(pathname, search)} q={query.get('search') or ''} "
                          f"bgt_id={query.get('bgt_id') or ''}")
-    return dcc.send_bytes(book, name, type=XLSX), None
+    return dcc.send_bytes(book, name, type=exports.XLSX), None
 
 
 # -- presentation mode ---------------------------------------------------------------------

@@ -12,17 +12,18 @@ import dash_bootstrap_components as dbc
 from dash import (Input, Output, State, callback, clientside_callback, dcc, html,
                   no_update)
 
-from components import charts, drill, grid, levels, urlstate
+from components import charts, drill, export, grid, levels, urlstate
 from components import format as fmt
 from components.problems import OVERDUE_MARK
 from components.shell import answer, problem_href
 from data import problems
 from data.db import get_engine
+from data.export_xlsx import MONEY, Column
 from data.hierarchy import Names
 from data.i18n import N_, _, ngettext
 from data.query import region_options
 from data.rules import RULES, Breach
-from service import auth, view
+from service import auth, exports, view
 from service.cache import cached_call
 
 AREAS = {"execution": N_("预算执行"), "revenue": N_("收入"), "payments": N_("支付"),
@@ -129,15 +130,82 @@ def breach_rows(request: dict | None, query: dict | None):
     if not request or not query or viewer is None:
         return no_update
     names, held = view.names(), view.held_breaches(viewer)
-    found = selected(view.breaches_in(date.fromisoformat(query["as_of"]), query.get("mof_div")),
-                     query["filters"])
-    sort = next((s for s in request.get("sortModel") or [] if s.get("colId") in SORTS), None)
-    kind = sort["colId"] if sort else "level"
-    found.sort(key=_sort_key(kind, names), reverse=bool(sort and sort["sort"] == "desc"))
+    found = _selection(query, request.get("sortModel"), names)
     start, limit = grid.block_range(request)
     overdue = view.overdue_problems()
     return {"rowData": [row(b, names, query["params"], held, overdue)
                         for b in found[start:start + limit]], "rowCount": len(found)}
+
+
+def _selection(query: dict, sort_model: list | None, names: Names) -> list[Breach]:
+    """The breaches of the grid's query, sorted as the grid asks."""
+    found = selected(view.breaches_in(date.fromisoformat(query["as_of"]), query.get("mof_div")),
+                     query["filters"])
+    sort = next((s for s in sort_model or [] if s.get("colId") in SORTS), None)
+    kind = sort["colId"] if sort else "level"
+    found.sort(key=_sort_key(kind, names), reverse=bool(sort and sort["sort"] == "desc"))
+    return found
+
+
+# A rule's value in the sheet: a number in the unit people read (a ratio as a percentage).
+SHEET_UNITS = {"yuan": (1, N_("元")), "ratio": (100, "%"), "pp": (1, N_("个百分点")),
+               "days": (1, N_("天"))}
+
+
+def sheet(found: Sequence[Breach], names: Names, held: dict[tuple[str, str], int | None]
+          ) -> tuple[list[Column], list[list[Any]]]:
+    """Every breach as a spreadsheet row: figures as numbers with their unit
+    beside them, the first-seen date as a date, the problem holding it as its
+    number (已立项 where the viewer may not open it)."""
+    columns = [Column(_("等级"), 8), Column(_("规则编号"), 18), Column(_("规则"), 28),
+               Column(_("对象编码"), 18), Column(_("对象"), 32), Column(_("区划"), 14),
+               Column(_("指标值"), 16, MONEY), Column(_("阈值"), 16, MONEY),
+               Column(_("单位"), 10), Column(_("说明"), 60), Column(_("首次发现"), 12),
+               Column(_("问题编号"), 10)]
+    rows = []
+    for b in found:
+        rule = RULES[b.rule]
+        scale, unit = SHEET_UNITS.get(rule.value_unit, (None, ""))
+
+        def number(v):
+            return float(v) * scale if scale is not None and v is not None else v
+
+        rows.append([levels.LEVELS[b.level].label, b.rule, _(rule.name_zh), b.entity_code,
+                     b.name or b.entity_code, names.region.get(b.mof_div, b.mof_div or ""),
+                     number(b.value), number(b.threshold), _(unit) if unit else "", view.breach_message(b),
+                     b.first_seen, _problem_number(held, b)])
+    return columns, rows
+
+
+def _problem_number(held: dict[tuple[str, str], int | None], b: Breach) -> int | str | None:
+    key = (b.rule, b.entity_code)
+    if key not in held:
+        return None
+    return _("已立项") if held[key] is None else held[key]
+
+
+@callback(Output({"type": export.BREACHES_FILE, "name": GRID}, "data"),
+          Output(export.message_id(export.BREACHES, GRID), "children"),
+          Input({"type": export.BREACHES, "name": GRID}, "n_clicks"),
+          State(QUERY, "data"), State(ROWS, "getRowsRequest"),
+          State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+def breaches_file(clicks, query, request, pathname, search):
+    """Every breach under the page's filters, sorted as the grid shows them."""
+    if not clicks or not query:
+        return no_update, no_update
+    try:
+        viewer = auth.require("read")
+    except auth.Refused as err:
+        return no_update, err.message
+    names = view.names()
+    found = _selection(query, (request or {}).get("sortModel"), names)
+    columns, rows = sheet(found, names, view.held_breaches(viewer))
+    as_of, state = date.fromisoformat(query["as_of"]), f"{pathname or '/'}{search or ''}"
+    title = _("当前预警")
+    book = exports.table_xlsx(title, state, as_of, columns, rows)
+    name = exports.file_name(title, as_of, "xlsx")
+    auth.audit("export", f"breaches xlsx rows={len(rows)} {name} {state}")
+    return dcc.send_bytes(book, name, type=exports.XLSX), None
 
 
 @callback(Output({"type": drill.NAV, "name": GRID}, "href", allow_duplicate=True),
@@ -227,6 +295,7 @@ def section(state: drill.PageState) -> tuple[list, list[str]]:
         html.P(hint, className="drill-hint", id="warn-hint"),
         dcc.Store(id=QUERY, data=query),
         _raise_tools(),
+        export.table_menu(export.BREACHES, GRID),
         html.Div([drill.nav(GRID),
                   grid.paged_grid(ROWS, grid.headed(COLUMNS), dark=state.dark,
                                   className="drill-grid", row_id="href")], id="warn-grid"),
