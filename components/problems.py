@@ -192,7 +192,7 @@ def breach_table(items: Sequence[dict[str, Any]]) -> html.Table | html.P:
     if not items:
         return html.P(_("手工登记的问题，没有关联预警。"), className="drill-empty")
     head = (_("规则"), _("对象"), _("等级"), _("指标值"), _("阈值"), _("说明"), "")
-    return html.Table([
+    return html.Div(html.Table([
         html.Thead(html.Tr([html.Th(h) for h in head])),
         html.Tbody([html.Tr([
             html.Td(i["rule"]), html.Td(i["entity"]), html.Td(i["level"]),
@@ -201,7 +201,7 @@ def breach_table(items: Sequence[dict[str, Any]]) -> html.Table | html.P:
             html.Td(dcc.Link(_("查看"), href=i["href"], title=_("打开显示该对象的页面")))
             if i.get("href") else html.Td("—"),
         ], className="prob-breach") for i in items]),
-    ], className="table table-sm prob-breaches", id="prob-breaches")
+    ], className="table table-sm prob-breaches", id="prob-breaches"), className="table-responsive")
 
 
 def timeline(events: Sequence[dict[str, Any]]) -> html.Ol:

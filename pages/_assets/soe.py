@@ -146,8 +146,9 @@ def industry_table(total: SoeSum, by_type: list[SoeSum], firms, j: common.Judge,
     body.append(row(_("合计（不含金融）"), total, None))
     return html.Div([
         html.H3(_("分行业汇总"), className="section-title"),
-        html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                   className="table assets-table", id="soe-industries", title=j.notes["SOE_ALR"]),
+        html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                            className="table assets-table", id="soe-industries",
+                            title=j.notes["SOE_ALR"]), className="table-responsive"),
         html.P(ngettext("另有金融企业 {n} 户，资产总额 {assets}，资产负债结构与一般企业不同，"
                         "不计入上表和资产负债率，见“金融企业”页签。",
                         "另有金融企业 {n} 户，资产总额 {assets}，资产负债结构与一般企业不同，"

@@ -46,8 +46,10 @@ def _catalogue(state: drill.PageState, settings, counts) -> html.Table:
             html.Td(dcc.Link(str(n), href=state.link(tab=None, rule=rid),
                              title=_("查看这条规则的当前预警")) if n else "0", className="num"),
         ], id=f"rule-row-{rid}", className="rule-row" + ("" if setting.enabled else " rule-off")))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="table rule-catalogue", id="rule-catalogue")
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
+                                html.Tbody(rows)],
+                               className="table rule-catalogue", id="rule-catalogue"),
+                    className="table-responsive")
 
 
 UNIT_HINT = {"pp": N_("个百分点"), "ratio": N_("比例，如 0.7 即 70%"), "yuan": N_("元"),
@@ -95,12 +97,12 @@ def _history(rid: str):
     if not rows:
         return html.P(_("这条规则的阈值从未修改，使用默认值。"), className="drill-empty")
     head = (_("时间"), _("修改人"), pgettext("设置", "项目"), _("原值"), _("新值"))
-    return html.Table([
+    return html.Div(html.Table([
         html.Thead(html.Tr([html.Th(h) for h in head])),
         html.Tbody([html.Tr([html.Td(str(r["changed_at"])[:19]), html.Td(r["username"] or "—"),
                              html.Td(r["field"]), html.Td(r["old_value"] or "—"),
                              html.Td(r["new_value"] or "—")]) for r in rows]),
-    ], className="table table-sm rule-history")
+    ], className="table table-sm rule-history"), className="table-responsive")
 
 
 @callback(Output({"type": "rule-threshold", "key": ALL}, "disabled"),
