@@ -141,6 +141,12 @@ _INDEX = """<!DOCTYPE html>
     link.href = link.dataset.dark;
     document.documentElement.classList.add("kiosk");
     document.documentElement.setAttribute("data-bs-theme", "dark");
+    // Plotly logs its warnings with the chart's element, and the browser
+    // keeps logged arguments for a later DevTools: weeks of rotation would
+    // keep every page that has left the screen. The wall logs nothing.
+    var quiet = setInterval(function () {
+      if (window.Plotly) { window.Plotly.setPlotConfig({logging: 0}); clearInterval(quiet); }
+    }, 250);
   }
 })();
 </script>
