@@ -22,6 +22,8 @@ PAYMENTS = "export-payments"  # the payment grid's Excel button (the whole selec
 PAYMENTS_FILE = "export-payments-file"
 BREACHES = "export-breaches"  # 预警中心's Excel button (every breach under its filters)
 BREACHES_FILE = "export-breaches-file"
+PAGE = "export-page"  # the page's PDF button, beside its tabs
+PAGE_FILE = "export-page-file"
 MESSAGE = "export-message"  # why an export was refused: {"type", "kind", "name"}
 SKIP_FIELDS = {"href", "_id"}
 
@@ -82,6 +84,15 @@ def table_menu(kind: str, name: str) -> html.Div:
         dcc.Download(id={"type": file_type, "name": name}),
         _message(kind, name),
     ], **LOADING), className="export-menu no-print")
+
+
+def page_menu() -> html.Div:
+    """导出本页 PDF: the page as the reader sees it, printed on the server."""
+    return html.Div(dcc.Loading([
+        _button("bi-file-earmark-pdf", "PDF", {"type": PAGE, "name": "page"}, _("导出本页为 PDF")),
+        dcc.Download(id={"type": PAGE_FILE, "name": "page"}),
+        _message(PAGE, "page"),
+    ], **LOADING), className="export-menu no-print", id="page-pdf")
 
 
 # -- spreadsheet columns from AG Grid column definitions ------------------------------------------

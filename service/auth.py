@@ -18,8 +18,8 @@ import os
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, g, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, Flask, Response, current_app, g, jsonify, redirect,
+                   render_template, request, session, url_for)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,15 +29,18 @@ from data.accounts import Viewer
 from data.audit import record
 from data.db import get_engine
 from data.i18n import LANGUAGES
+from service import page_pdf
 
 auth = Blueprint("auth", __name__, template_folder="templates")
+PRINT_ENTRY = "/print/enter"  # where the server's printing Chromium comes in (service/page_pdf.py)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 CSRF_COOKIE = "_csrf_token"  # the name the Dash renderer reads
 
-# Paths served to anyone: the sign-in page, static files, the API (its own tokens).
+# Paths served to anyone: the sign-in page, static files, the API (its own tokens),
+# the print entry (its own ticket).
 OPEN_PREFIXES = ("/login", "/logout", "/api/", "/assets/", "/_dash-component-suites/",
-                 "/_favicon", "/favicon.ico", "/_alive_")
+                 "/_favicon", "/favicon.ico", "/_alive_", PRINT_ENTRY)
 # Dash's own data routes: they answer 401 rather than redirect.
 DASH_DATA_PREFIXES = ("/_dash-", "/_reload-hash")
 
@@ -200,6 +203,26 @@ def sign_out():
         logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"))
+
+
+@auth.get(PRINT_ENTRY)
+def print_enter():
+    """The server's own Chromium, printing a page for a reader, enters with
+    the reader's ticket and is sent on to the page as that reader."""
+    try:
+        session_id, target = page_pdf.open_ticket(current_app.secret_key,
+                                                  request.args.get("ticket", ""),
+                                                  request.remote_addr)
+    except page_pdf.TicketError as err:
+        return Response(str(err), 403, mimetype="text/plain")
+    session.clear()
+    if session_id is not None:
+        user = _load(session_id)
+        if user is None:
+            return Response("账户已停用或会话已结束 / the account is disabled or its session ended",
+                            403, mimetype="text/plain")
+        login_user(user)
+    return redirect(target)
 
 
 def init_auth(server: Flask) -> None:

@@ -1,10 +1,11 @@
 """HTML to PDF on the server: headless Chromium prints a page to A4 (the page's
 own @page rules), embedding a subset of each font it uses.
 
-No network: the page should reference local files only (file:// URLs, e.g.
-FONT_CSS for the vendored Noto Sans SC, with the system's Noto Sans CJK SC as
-fallback), and Chromium runs with background networking off and every host
-name unresolvable. Each render is one short-lived Chromium (about 1 s) in its
+No network: a document should reference local files only (file:// URLs,
+e.g. FONT_CSS for the vendored Noto Sans SC, with the system's Noto Sans CJK
+SC as fallback), and Chromium runs with background networking off and every
+host name unresolvable but, when printing one of the app's pages
+(service/page_pdf.py), the app's own. Each render is one short-lived Chromium (about 1 s) in its
 own temporary directory and profile, so renders never share state and a
 timed-out one is killed with its children. (Kaleido starts its own browser
 per export and none stays running in the app, so there is none to reuse.)
@@ -20,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -37,8 +39,7 @@ _FLAGS = (
     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-domain-reliability", "--disable-breakpad",
-    "--no-pings", "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--no-pdf-header-footer",
+    "--no-pings", "--no-pdf-header-footer",
 )
 
 
@@ -83,18 +84,28 @@ def chromium() -> str:
 
 def html_to_pdf(html: str, timeout: float = TIMEOUT_S) -> bytes:
     """The PDF Chromium prints of `html`, whose references are file:// URLs."""
+    with tempfile.TemporaryDirectory(prefix="pdf-html-") as tmp:
+        page = Path(tmp) / "page.html"
+        page.write_text(html, encoding="utf-8")
+        return print_to_pdf(page.as_uri(), timeout=timeout)
+
+
+def print_to_pdf(url: str, *, host: str | None = None, extra: Sequence[str] = (),
+                 timeout: float = TIMEOUT_S) -> bytes:
+    """The PDF Chromium prints of `url`: a file:// URL, or a page of `host`,
+    the one host name it may reach."""
+    rules = "MAP * ~NOTFOUND" + (f", EXCLUDE {host}" if host else "")
     exe = chromium()
     with tempfile.TemporaryDirectory(prefix="pdf-") as tmp:
         work = Path(tmp)
-        page, out = work / "page.html", work / "page.pdf"
-        page.write_text(html, encoding="utf-8")
-        args = [exe, *_FLAGS, f"--user-data-dir={work / 'profile'}",
-                f"--print-to-pdf={out}", page.as_uri()]
+        out = work / "page.pdf"
+        args = [exe, *_FLAGS, f"--host-resolver-rules={rules}",
+                f"--user-data-dir={work / 'profile'}", *extra, f"--print-to-pdf={out}", url]
         proc = subprocess.Popen(args, cwd=work, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         try:
-            _, err = proc.communicate(timeout=timeout)
+            _out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # Chromium and its helpers: their own session
             proc.communicate()
@@ -107,4 +118,3 @@ def html_to_pdf(html: str, timeout: float = TIMEOUT_S) -> bytes:
                            "PDF (exit {code}): {tail}".format(code=proc.returncode,
                                                              tail=" | ".join(tail)))
         return data
-

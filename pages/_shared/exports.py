@@ -1,6 +1,9 @@
 """The export callbacks behind components.export's buttons, and the
 presentation mode's "next chart" key.
 
+A page's PDF: the server's Chromium prints the page's URL as the reader
+(service.page_pdf).
+
 A chart's PNG / SVG: the browser sends the figure it shows (a clientside
 callback reads it from the plot), the server renders it with Kaleido. A drill
 list's Excel: the rows the list holds, in the order it shows them. The
@@ -19,7 +22,8 @@ from data.db import get_engine
 from data.i18n import _
 from data.query import payments, scope_end
 from pages._shared import scaffold
-from service import auth, exports, view
+from service import auth, exports, page_pdf, view
+from service.pdf import PdfError
 
 
 def _as_of(search: str | None) -> date:
@@ -110,6 +114,27 @@ def rows_file(clicks, shown, rows, column_defs, pathname, search):
     name = exports.file_name(title, as_of, "xlsx")
     auth.audit("export", f"table xlsx rows={len(rows)} {name} {_state(pathname, search)}")
     return dcc.send_bytes(book, name, type=exports.XLSX), None
+
+
+# -- the page -------------------------------------------------------------------------------
+
+@callback(Output({"type": export.PAGE_FILE, "name": "page"}, "data"),
+          Output(export.message_id(export.PAGE, "page"), "children"),
+          Input({"type": export.PAGE, "name": "page"}, "n_clicks"),
+          State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+def page_file(clicks, pathname, search):
+    """The page as the reader sees it, printed by the server's Chromium."""
+    if not clicks:
+        return no_update, no_update
+    state = _state(pathname, search)
+    try:
+        auth.require("read")
+        pdf = page_pdf.page_pdf(state)
+    except (auth.Refused, page_pdf.TicketError, PdfError) as err:
+        return _refused(err)
+    name = exports.file_name(_page_title(pathname), _as_of(search), "pdf")
+    auth.audit("export", f"page pdf {name} {state}")
+    return dcc.send_bytes(pdf, name, type="application/pdf"), None
 
 
 def payment_sheet(query: dict, sort_model: list | None, masked: bool

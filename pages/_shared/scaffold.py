@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
-from components import drill
+from components import drill, export
 from components.plain import plain_figures
 from components.shell import APP_NAME
 from components.shell import notice
@@ -119,7 +119,7 @@ def rendered(_engine, path: str, params: tuple[tuple[str, str], ...],
     state = view.page_state(path, dict(params), masked)
     tab = drill.choice(state.get("tab"), [k for k, _label in tabs], tabs[0][0]) if tabs else None
     v = render(state, tab)
-    bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar)
+    bar = ([drill.tabs(state, tabs, tab)] if tabs else []) + list(v.toolbar) + [export.page_menu()]
     return plain_figures(html.Div([
         html.H1(_(title) if v.title is None else v.title, className="page-title"),
         html.P(v.caption, className="page-caption", id=f"{page_id}-caption"),
