@@ -27,21 +27,27 @@ def overlap(a, b) -> bool:
             and min(a["b"], b["b"]) - max(a["y"], b["y"]) > tol)
 
 
+# The level words on the map, in each language (PRODUCT.md: 正常 / 关注 / 预警 / 严重).
+LEVEL_WORDS = {"zh": ("正常", "关注", "预警", "严重", "不评价"),
+               "en": ("Normal", "Watch", "Warning", "Severe", "Not evaluated")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
-def test_the_wall_fills_one_screen(live_server, browser_store, page, width, height):
+def test_the_wall_fills_one_screen(live_server, browser_store, page, width, height, lang):
     _url, engine = browser_store
     regions = map_regions(engine, Scope(as_of=DEMO_AS_OF))
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": width, "height": height})
     started = time.monotonic()
-    page.goto(f"{live_server}/wall?kiosk=1")
+    page.goto(f"{live_server}/wall?kiosk=1&lang={lang}")
     page.wait_for_function(f"document.querySelectorAll('#wall-map path.choroplethlocation')"
                            f".length === {len(regions.codes)}", timeout=30_000)
     ready = time.monotonic() - started
     page.evaluate("document.fonts.ready")
     page.wait_for_timeout(500)
-    page.screenshot(path=str(artifact(f"wall-kiosk-{width}x{height}.png")))
+    page.screenshot(path=str(artifact(f"wall-kiosk-{width}x{height}-{lang}.png")))
     print(f"wall ready at {width}x{height}: {ready:.2f} s")
 
     assert page.evaluate("document.documentElement.scrollHeight") <= height
@@ -55,6 +61,9 @@ def test_the_wall_fills_one_screen(live_server, browser_store, page, width, heig
             assert not overlap(a, b), (a, b)
     tiles = page.evaluate(BOXES, ".wall .kpi")
     assert len(tiles) == 6  # five areas and the problem loop
+    # nothing cut off inside a tile: its content fits its box
+    assert page.evaluate("[...document.querySelectorAll('.wall .kpi')].filter("
+                         "(e) => e.scrollHeight > e.clientHeight + 1).map((e) => e.innerText)") == []
     for i, a in enumerate(tiles):
         for b in tiles[i + 1:]:
             assert not overlap(a, b), (a, b)
@@ -62,7 +71,7 @@ def test_the_wall_fills_one_screen(live_server, browser_store, page, width, heig
     labels = page.evaluate("[...document.querySelectorAll('#wall-map .scattergeo text')]"
                            ".map((e) => e.textContent)")
     assert len(labels) == len(regions.codes)
-    assert all(any(w in t for w in ("正常", "关注", "预警", "严重", "不评价")) for t in labels)
+    assert all(any(w in t for w in LEVEL_WORDS[lang]) for t in labels)
     assert page.locator("#wall-ticker-line").is_visible()
     assert "darkly" in page.locator("#theme-css").get_attribute("href")
     assert errors == []
