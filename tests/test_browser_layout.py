@@ -85,3 +85,16 @@ def test_every_page_fits_the_screen(live_server, page_as, viewport, lang):
     assert pg.errors == []
     assert pg.off_host() == []
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang,download", [("zh", "下载图表为PNG格式"),
+                                           ("en", "Download plot as a PNG")])
+def test_plotlys_own_texts_follow_the_language(live_server, page, lang, download):
+    """Plotly's mode bar speaks the page's language: its zh-CN locale is
+    served from assets/ (nothing from the network)."""
+    page.goto(f"{live_server}/execution?lang={lang}")
+    page.wait_for_selector("#_pages_content .modebar-btn", state="attached", timeout=30_000)
+    titles = page.evaluate("[...document.querySelectorAll('#_pages_content .modebar-btn')]"
+                           ".map((b) => b.getAttribute('data-title'))")
+    assert download in titles
+    assert page.off_host() == [] and page.errors == []
