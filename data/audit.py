@@ -37,6 +37,8 @@ ACTIONS = {
     "token_issue": N_("签发令牌"),
     "setting": N_("修改系统设置"),
     "problem": N_("问题处理"),
+    "backup": N_("备份数据库"),
+    "restore": N_("恢复数据库"),
 }
 
 

@@ -53,17 +53,29 @@ def upsert(engine_or_conn, table):
     return (pg_insert if engine_or_conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+def _alembic(url: str | None = None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
 def upgrade(url: str | None = None) -> None:
     """Create or migrate the schema to the newest revision. Seeding the shipped
     classification table is the service layer's step (service.store)."""
     from alembic import command
-    from alembic.config import Config
 
-    url = url or database_url()
-    cfg = Config()
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    command.upgrade(_alembic(url or database_url()), "head")
+
+
+def schema_revisions() -> set[str]:
+    """Every schema revision of the migrations (a store at any of them can be upgraded)."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic()).walk_revisions()}
 
 
 # -- data version: bumped by every import, part of every cache key --------------
@@ -82,9 +94,10 @@ def data_version(conn_or_engine) -> int:
     return read(conn_or_engine)
 
 
-def bump_data_version(conn) -> int:
-    """Increment the data version inside the caller's transaction."""
-    new = data_version(conn) + 1
+def bump_data_version(conn, past: int = 0) -> int:
+    """Increment the data version inside the caller's transaction (to one past
+    `past` when that is higher: a restored store's version must be new)."""
+    new = max(data_version(conn), past) + 1
     stmt = upsert(conn, data_state).values(key=DATA_VERSION, value=str(new))
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": str(new)}))
     return new

@@ -32,6 +32,35 @@ def db_upgrade() -> None:
     click.echo(f"schema up to date: {db.get_engine().url.render_as_string(hide_password=True)}")
 
 
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def db_backup(path: Path) -> None:
+    """Copy the SQLite store to PATH, consistent while the app serves."""
+    from data.backup import BackupError, backup
+
+    try:
+        done = backup(db.get_engine(), path, by="cli")
+    except BackupError as err:
+        click.echo(err.message, err=True)
+        sys.exit(1)
+    click.echo(f"backup written: {done.path} ({done.size:,} bytes, data version {done.data_version})")
+
+
+@db_cli.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def db_restore(path: Path) -> None:
+    """Replace the SQLite store's contents with the backup at PATH (checked first)."""
+    from data.backup import BackupError, restore
+
+    try:
+        done = restore(db.get_engine(), path, by="cli")
+    except BackupError as err:
+        click.echo(err.message, err=True)
+        click.echo("未恢复，数据库未改动 / not restored, the store is unchanged", err=True)
+        sys.exit(1)
+    click.echo(f"restored from {path} (data version now {done.data_version})")
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dataset", help="dataset name for every file (default: from the file name)")
