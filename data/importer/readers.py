@@ -160,9 +160,37 @@ def _first_undecodable_line(path: Path, encoding: str) -> int:
     return line
 
 
+# A workbook is a zip archive whose directory says what each part unpacks
+# to. Spreadsheet XML packs about 5–30 to 1; a zip bomb packs a thousand to 1.
+# A workbook unpacking to more than UNPACKED_FREE and to over PACK_RATIO_MAX
+# times its size, or to more than UNPACKED_MAX at all, is refused before any
+# part is inflated. (2,000,000 payment rows unpack to about 1 GB.)
+UNPACKED_FREE = 256 << 20
+PACK_RATIO_MAX = 100
+UNPACKED_MAX = 8 << 30
+
+
+def _check_archive(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise FileProblem("无法读取工作簿", f"cannot read the workbook ({type(err).__name__})")
+    size = max(path.stat().st_size, 1)
+    if unpacked > UNPACKED_MAX or (unpacked > UNPACKED_FREE and unpacked > PACK_RATIO_MAX * size):
+        raise FileProblem(
+            f"工作簿解压后过大（{unpacked / (1 << 20):,.0f} MB，为文件的 {unpacked / size:,.0f} 倍），"
+            "疑为压缩炸弹，未读取",
+            f"the workbook would unpack to {unpacked / (1 << 20):,.0f} MB ({unpacked / size:,.0f} "
+            "times its size): refused as a possible zip bomb, not read")
+
+
 def _open_workbook(path: Path):
     from openpyxl import load_workbook
 
+    _check_archive(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a damaged file
