@@ -8,7 +8,7 @@ every error (file:line:COLUMN, Chinese / English) and nothing is written.
 """
 from data.importer.batch import evaluate_into, import_files
 from data.importer.datasets import DATASETS, ORDER
-from data.importer.errors import FileReport, ImportRejected, ImportReport, Issue
+from data.importer.errors import FileReport, ImportFailed, ImportRejected, ImportReport, Issue
 
-__all__ = ["DATASETS", "ORDER", "FileReport", "ImportRejected", "ImportReport", "Issue",
-           "evaluate_into", "import_files"]
+__all__ = ["DATASETS", "ORDER", "FileReport", "ImportFailed", "ImportRejected", "ImportReport",
+           "Issue", "evaluate_into", "import_files"]

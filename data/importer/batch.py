@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from data.db import bump_data_version
 from data.importer.datasets import ORDER
-from data.importer.errors import FileErrors, FileReport, ImportRejected, ImportReport, Issue
+from data.importer.errors import (FileErrors, FileReport, ImportFailed, ImportRejected, ImportReport,
+                                  Issue)
 from data.importer.readers import FileProblem, Source, open_sources
 from data.importer.validate import check_source, load_refs
 from data.importer.writer import StoreWriter
@@ -37,7 +39,9 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
     nothing at all is written. After the commit the warning rules run as of
     the store's data date (skip with evaluate_rules=False, e.g. between the
     batches of a larger load); their failure is reported, never undoes the
-    import."""
+    import. When the store itself fails under the import (the disk full, the
+    database gone) the transaction is rolled back and ImportFailed, an
+    ImportRejected with the reason in both languages, is raised."""
     started = datetime.now()
     sources: list[Source] = []
     file_errors: list[FileErrors] = []
@@ -51,6 +55,30 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
     rank = {name: i for i, name in enumerate(ORDER)}
     sources.sort(key=lambda s: rank[s.dataset])  # stable: same dataset keeps the given order
 
+    try:
+        batch_id, version, reports = _write(engine, sources, file_errors, username, started,
+                                            chunk_rows)
+    except OperationalError as err:
+        raise _store_failure(err) from err
+    report = ImportReport(batch_id=batch_id, files=reports, data_version=version)
+    if evaluate_rules:
+        evaluate_into(engine, report)
+    return report
+
+
+def _store_failure(err: OperationalError) -> ImportFailed:
+    text = str(err.orig)
+    if "disk is full" in text or "No space left" in text or "DiskFull" in type(err.orig).__name__:
+        return ImportFailed("磁盘空间已满，未写入任何数据", "the disk is full; nothing was written",
+                            text.splitlines()[0])
+    return ImportFailed("数据库出错，未写入任何数据", "the database failed; nothing was written",
+                        text.splitlines()[0] if text else type(err.orig).__name__)
+
+
+def _write(engine: Engine, sources: list[Source], file_errors: list[FileErrors],
+           username: str | None, started: datetime, chunk_rows: int):
+    """Check and write every source in one transaction: (batch id, data
+    version, file reports), or _Rejected out of it."""
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         try:
@@ -84,10 +112,7 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size = -2000")
                 conn.commit()
-    report = ImportReport(batch_id=batch_id, files=reports, data_version=version)
-    if evaluate_rules:
-        evaluate_into(engine, report)
-    return report
+    return batch_id, version, reports
 
 
 def evaluate_into(engine: Engine, report: ImportReport, earlier: Sequence[date] = ()) -> None:

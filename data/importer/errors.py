@@ -92,6 +92,19 @@ class ImportRejected(Exception):
         return out
 
 
+class ImportFailed(ImportRejected):
+    """The store failed under the import (the disk full, the database gone);
+    the transaction was rolled back, so nothing was written."""
+
+    def __init__(self, reason_zh: str, reason_en: str, detail: str):
+        self.message = f"写入数据库失败：{reason_zh} / writing to the store failed: {reason_en}"
+        self.detail = detail
+        super().__init__([])
+
+    def lines(self) -> list[str]:
+        return [f"{self.message} ({self.detail})"]
+
+
 class FileErrors:
     """Collects the errors of one file up to the cap and counts the rest."""
 
