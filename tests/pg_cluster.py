@@ -54,6 +54,14 @@ class PgCluster:
     def start(self) -> "PgCluster":
         self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
+        return self.resume()
+
+    def halt(self) -> None:
+        """Stop the server, keeping its data (a fault under a running app)."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> "PgCluster":
+        """Start the server on its data and port, and wait until it answers."""
         opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
         self._run("pg_ctl", "-D", str(self.datadir), "-o", opts, "-l",
@@ -82,5 +90,7 @@ class PgCluster:
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop")
+        except subprocess.CalledProcessError:
+            pass  # not running (a test halted it)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
