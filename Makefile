@@ -1,7 +1,9 @@
 # `make run`  installs, migrates, loads the demo into an empty store, serves on :8050
+#             (WORKERS server processes, default 2, sharing one cache)
 # `make test` installs what the tests need and runs the whole suite
 # `make i18n` re-extracts the interface's strings and updates the English catalog
-# `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed at demo scales
+# `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed
+#             at demo scales, and 50 users at once against several server processes
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
@@ -31,11 +33,21 @@ install: system-deps $(VENV)/.installed
 
 install-dev: system-deps-test $(VENV)/.dev-installed
 
+# Several server processes (gunicorn) sharing one cache: a directory under
+# instance/ by default, Redis when CACHE_TYPE=RedisCache and CACHE_REDIS_URL
+# are set (README, "Serving").
+HOST    ?= 127.0.0.1
+PORT    ?= 8050
+WORKERS ?= 2
+THREADS ?= 4
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --scale small --if-empty
 	$(FLASK) users first-admin
-	$(PY) app.py
+	CACHE_TYPE=$${CACHE_TYPE:-FileSystemCache} CACHE_DIR=$${CACHE_DIR:-instance/cache} \
+	  $(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
+	  --timeout 120 --graceful-timeout 30 app:server
 
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -46,6 +58,7 @@ bench: install-dev
 	$(PY) bench/page_speed.py
 	$(PY) bench/rules_speed.py
 	$(PY) bench/brief_speed.py
+	$(PY) bench/load.py
 
 POT := $(VENV)/messages.pot
 

@@ -2,7 +2,8 @@
 the command line, the JSON API, sign-in and the query cache.
 
 `python app.py` serves on 127.0.0.1:8050 (HOST / PORT / THREADS override it)
-with waitress, a production WSGI server fit for weeks on a wall display;
+with waitress in one process; `make run` serves `app:server` with gunicorn in
+several processes sharing one cache (README, "Serving");
 `flask --app app run` (Flask's development server) and every
 `flask --app app ...` command use `server`.
 Building the app never touches the database: pages query it when they render.
@@ -40,11 +41,19 @@ def secret_key(instance_dir: Path = ROOT / "instance") -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         instance_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside, then linked into place: several server processes
+        # starting at once agree on the first one published.
+        aside = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(key)
-        return key
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+        return path.read_text().strip()
 
 
 def create_app() -> dash.Dash:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs. `run`: a Python that can make a venv,
 # Chromium and CJK fonts (server-side PDFs: the 督办单, chart exports).
-# `test`: also PostgreSQL (server binaries, started by the tests themselves)
-# and Chromium's driver.
+# `test`: also PostgreSQL and Redis (server binaries, started by the tests
+# themselves) and Chromium's driver.
 # As root the missing ones are installed; otherwise the command to run is printed.
 set -euo pipefail
 purpose="${1:-run}"
@@ -15,6 +15,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 if [ "$purpose" = test ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v redis-server >/dev/null || missing+=(redis-server)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
