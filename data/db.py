@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,6 +49,59 @@ def engine_for(url: str) -> Engine:
 
 def get_engine() -> Engine:
     return engine_for(database_url())
+
+
+# -- a hot standby for reading figures ------------------------------------------
+
+REPLICA_CHECK_SECONDS = 5.0  # how long a process trusts its last look at the standby
+_replica = {"checked": float("-inf"), "fit": False}
+_replica_lock = threading.Lock()
+
+
+def replica_url() -> str | None:
+    return os.environ.get("DATABASE_REPLICA_URL") or None
+
+
+def max_lag_seconds() -> float:
+    return float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+
+
+def replica_lag(engine: Engine) -> float | None:
+    """Seconds the standby's replay is behind (0 when it has replayed all it
+    received); None when the server is not a standby."""
+    with engine.connect() as conn:
+        in_recovery, lag = conn.execute(text(
+            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = "
+            "pg_last_wal_replay_lsn() THEN 0 ELSE EXTRACT(EPOCH FROM now() - "
+            "pg_last_xact_replay_timestamp()) END")).one()
+    return float(lag) if in_recovery and lag is not None else None
+
+
+def read_engine() -> Engine:
+    """Where figures are read: the hot standby of DATABASE_REPLICA_URL while it
+    answers and lags at most REPLICA_MAX_LAG_SECONDS (looked at every
+    REPLICA_CHECK_SECONDS), else the primary. Writes, and reads that must see
+    the reader's own writes (accounts, problems, the audit trail), use
+    get_engine()."""
+    url = replica_url()
+    if url is None:
+        return get_engine()
+    now = time.monotonic()
+    with _replica_lock:
+        if now - _replica["checked"] >= REPLICA_CHECK_SECONDS:
+            try:
+                lag = replica_lag(engine_for(url))
+            except SQLAlchemyError:
+                lag = None
+            _replica.update(checked=now, fit=lag is not None and lag <= max_lag_seconds())
+        fit = _replica["fit"]
+    return engine_for(url) if fit else get_engine()
+
+
+def replica_failed() -> None:
+    """A read on the standby failed: read from the primary until the next look."""
+    with _replica_lock:
+        _replica.update(checked=time.monotonic(), fit=False)
 
 
 def upsert(engine_or_conn, table):

@@ -12,7 +12,7 @@ from flask import Flask, g, has_request_context
 from flask_caching import Cache
 from sqlalchemy.exc import SQLAlchemyError
 
-from data.db import data_version, database_url, get_engine
+from data.db import data_version, database_url, get_engine, read_engine, replica_failed
 from data.i18n import language
 
 T = TypeVar("T")
@@ -51,8 +51,21 @@ def cached_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     When the store cannot be reached, the last value computed for the same
     call is returned instead (and `served_stale()` turns true for the rest of
     the request), so a wall display keeps its figures through an outage; with
-    no such value the database error propagates."""
-    engine = get_engine()
+    no such value the database error propagates.
+
+    The figures are read from the hot standby when one is configured and fit
+    (data.db.read_engine); a failure there moves the call to the primary."""
+    engine = read_engine()
+    try:
+        return _through_cache(engine, fn, *args, **kwargs)
+    except SQLAlchemyError:
+        if engine is get_engine():
+            raise
+        replica_failed()
+        return _through_cache(get_engine(), fn, *args, **kwargs)
+
+
+def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if _cache is None:
         return fn(engine, *args, **kwargs)
     # The language is part of the key: a rendered page holds its texts.
@@ -60,6 +73,8 @@ def cached_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
                  language()))
     last_key = "last:" + hashlib.sha256(call.encode()).hexdigest()
     try:
+        # The version is read where the figures are: a lagging standby's figures
+        # are cached under its own, older version.
         key = "q:" + hashlib.sha256((call + repr(data_version(engine))).encode()).hexdigest()
         hit = _cache.get(key)
         if hit is not None:
@@ -67,7 +82,7 @@ def cached_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         value = fn(engine, *args, **kwargs)
     except SQLAlchemyError:
         last = _cache.get(last_key)
-        if last is None:
+        if last is None or engine is not get_engine():
             raise
         _mark_stale()
         return last

@@ -51,6 +51,14 @@ class PgCluster:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+    def start_standby_of(self, primary: "PgCluster") -> "PgCluster":
+        """This cluster as a hot standby of `primary` (streaming replication
+        from a base backup), started."""
+        self._run("pg_basebackup", "-D", str(self.datadir), "-h", "127.0.0.1",
+                  "-p", str(primary.port), "-U", "postgres", "-R", "-X", "stream",
+                  "--checkpoint=fast")
+        return self.resume()
+
     def start(self) -> "PgCluster":
         self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
