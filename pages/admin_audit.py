@@ -15,7 +15,7 @@ from pages._shared import scaffold
 PATH = "/admin/audit"
 dash.register_page(__name__, path=PATH, name=N_("使用留痕"),
                    title=scaffold.browser_title(N_("使用留痕")), nav=False,
-                   icon="bi-journal-check", description=N_("审计记录的查询、校验和导出"))
+                   icon="bi-journal-check", description=scaffold.in_language(N_("审计记录的查询、校验和导出")))
 
 
 @scaffold.page(PATH, N_("使用留痕"), empty="", page_id="admin-audit", capability="read_audit",

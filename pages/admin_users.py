@@ -14,7 +14,7 @@ from pages._shared import scaffold
 PATH = "/admin/users"
 dash.register_page(__name__, path=PATH, name=N_("账户管理"),
                    title=scaffold.browser_title(N_("账户管理")), nav=False, icon="bi-people",
-                   description=N_("账户、角色、密码、API 令牌和展示屏模式"))
+                   description=scaffold.in_language(N_("账户、角色、密码、API 令牌和展示屏模式")))
 
 
 @scaffold.page(PATH, N_("账户管理"), empty="", page_id="admin-users",

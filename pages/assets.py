@@ -21,7 +21,7 @@ from service import view
 PATH = "/assets"
 dash.register_page(__name__, path=PATH, name=N_("国有资产"),
                    title=scaffold.browser_title(N_("国有资产")), order=5, icon="bi-buildings",
-                   description=N_("企业、金融企业、行政事业性资产和自然资源，资产负债率与闲置资产预警"))
+                   description=scaffold.in_language(N_("企业、金融企业、行政事业性资产和自然资源，资产负债率与闲置资产预警")))
 
 TABS = [("soe", N_("国有企业")), ("financial", N_("金融企业")), ("admin", N_("行政事业性资产")),
         ("natural", N_("国有自然资源"))]

@@ -18,7 +18,7 @@ from pages._shared import scaffold
 PATH = "/debt"
 dash.register_page(__name__, path=PATH, name=N_("政府债务"),
                    title=scaffold.browser_title(N_("政府债务")), order=4, icon="bi-bank",
-                   description=N_("债务限额与余额、债务率、到期结构、专项债借用还"))
+                   description=scaffold.in_language(N_("债务限额与余额、债务率、到期结构、专项债借用还")))
 
 SECTIONS = {"position": position.section, "maturity": maturity.section, "bonds": bonds.section}
 

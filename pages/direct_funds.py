@@ -21,7 +21,7 @@ from pages._shared import scaffold
 PATH = "/direct-funds"
 dash.register_page(__name__, path=PATH, name=N_("直达资金"),
                    title=scaffold.browser_title(N_("直达资金")), order=3, icon="bi-send-check",
-                   description=N_("中央直达资金的下达、分配和支出，按资金和区划下钻到单位、指标和每一笔支付"))
+                   description=scaffold.in_language(N_("中央直达资金的下达、分配和支出，按资金和区划下钻到单位、指标和每一笔支付")))
 
 
 def body(state: drill.PageState, path: drill_state.Path) -> list:

@@ -33,7 +33,7 @@ from service.cache import cached_call
 PATH = "/execution"
 dash.register_page(__name__, path=PATH, name=N_("预算执行"),
                    title=scaffold.browser_title(N_("预算执行")), order=2, icon="bi-bar-chart-line",
-                   description=N_("执行率与序时进度，下钻到指标和每一笔支付"))
+                   description=scaffold.in_language(N_("执行率与序时进度，下钻到指标和每一笔支付")))
 
 SOURCE = N_("预算指标、国库集中支付")
 BY = {"dept": N_("部门"), "mof_div": N_("区划"), "agency": N_("单位"), "project": N_("项目")}

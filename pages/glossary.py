@@ -16,7 +16,7 @@ from service import view
 PATH = "/glossary"
 dash.register_page(__name__, path=PATH, name=N_("名词解释"),
                    title=scaffold.browser_title(N_("名词解释")), order=91, icon="bi-book",
-                   description=N_("通俗解释页面上出现的财政名词和指标"))
+                   description=scaffold.in_language(N_("通俗解释页面上出现的财政名词和指标")))
 
 
 def search_text(term: Term) -> str:

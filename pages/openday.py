@@ -27,7 +27,7 @@ from service.cache import cached_call
 PATH = "/open"
 dash.register_page(__name__, path=PATH, name=N_("开放日首页"),
                    title=scaffold.browser_title(N_("代表开放日")), order=90, icon="bi-house-heart",
-                   description=N_("人大代表开放日：核心指标的大字卡片和通俗解释"))
+                   description=scaffold.in_language(N_("人大代表开放日：核心指标的大字卡片和通俗解释")))
 
 # The big buttons at the foot of the home: (path, text, icon).
 PAGES = (("/", N_("看总览"), "bi-speedometer2"), ("/execution", N_("看预算执行"), "bi-graph-up"),

@@ -20,7 +20,7 @@ from service.cache import cached_call
 
 dash.register_page(__name__, path="/", name=N_("总览"), title=scaffold.browser_title(N_("总览")),
                    order=0, icon="bi-speedometer2",
-                   description=N_("监督大脑：各领域核心指标一屏总览"))
+                   description=scaffold.in_language(N_("监督大脑：各领域核心指标一屏总览")))
 
 # The drill-down page of each tile, at the state the tile summarises; a tile
 # links only to a page that is registered.

@@ -21,7 +21,7 @@ from service import auth, view
 dash.register_page(__name__, path=common.PATH, name=N_("问题闭环"),
                    title=scaffold.browser_title(N_("问题闭环")), order=8,
                    icon="bi-clipboard-check",
-                   description=N_("问题从发现、交办、整改、反馈到销号的全过程，逾期提醒和整改统计"))
+                   description=scaffold.in_language(N_("问题从发现、交办、整改、反馈到销号的全过程，逾期提醒和整改统计")))
 
 TABS = [("list", N_("问题清单")), ("stats", N_("统计分析"))]
 DEPUTY_NOTE = N_("您以人大代表账户登录：本页只显示您本人提出的问题及其统计。")

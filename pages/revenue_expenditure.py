@@ -31,7 +31,7 @@ from service.cache import cached_call
 PATH = "/revenue-expenditure"
 dash.register_page(__name__, path=PATH, name=N_("财政收支"),
                    title=scaffold.browser_title(N_("财政收支")), order=1, icon="bi-cash-coin",
-                   description=N_("四本预算、收入分类、支出按功能科目下钻到每一笔支付"))
+                   description=scaffold.in_language(N_("四本预算、收入分类、支出按功能科目下钻到每一笔支付")))
 
 TABS = [("budgets", N_("四本预算")), ("revenue", N_("收入")), ("expenditure", N_("支出"))]
 EXP_KEYS = ("func", "dept", "agency", "project")

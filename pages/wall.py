@@ -20,7 +20,7 @@ from service import view
 PATH = "/wall"
 dash.register_page(__name__, path=PATH, name=N_("大屏"), title=scaffold.browser_title(N_("监督大屏")),
                    order=99, icon="bi-display",
-                   description=N_("监督大脑大屏：一屏看全核心指标、区划地图、预警滚动"))
+                   description=scaffold.in_language(N_("监督大脑大屏：一屏看全核心指标、区划地图、预警滚动")))
 
 
 @scaffold.page(PATH, N_("监督大屏"), empty=N_("请先导入财政、税务、国资等部门报送的数据。"),

@@ -18,7 +18,7 @@ PATH = "/warnings"
 dash.register_page(__name__, path=PATH, name=N_("预警中心"),
                    title=scaffold.browser_title(N_("预警中心")), order=7,
                    icon="bi-exclamation-triangle",
-                   description=N_("所有预警规则、当前预警、变化趋势和阈值设置"))
+                   description=scaffold.in_language(N_("所有预警规则、当前预警、变化趋势和阈值设置")))
 
 TABS = [("breaches", N_("当前预警")), ("trend", N_("变化趋势")), ("rules", N_("规则与阈值"))]
 

@@ -70,6 +70,12 @@ def browser_title(name: str) -> Callable[..., str]:
     return lambda **_params: f"{_(name)} · {_(APP_NAME)}"
 
 
+def in_language(text: str) -> Callable[..., str]:
+    """A page's description for dash.register_page (its meta tags), in the
+    request's language (`text` marked with N_)."""
+    return lambda **_params: _(text)
+
+
 def page(path: str, title: str, *, empty: str, page_id: str,
          tabs: Sequence[tuple[str, str]] = (), capability: str = "read",
          live: bool = False) -> Callable[[Callable[..., View]], Callable]:
