@@ -200,7 +200,8 @@ def freshness(rows: list[q.Freshness], area: Area):
 def open_breaches(found: Sequence[Breach], params: dict[str, str]):
     """Every open breach of the selection by level, linking to 预警中心."""
     counts = Counter(b.level for b in found)
-    items = [html.Li(dcc.Link([levels.badge(lv), " " + ngettext("{n} 项", "{n} 项", counts[lv]).format(n=counts[lv])],
+    items = [html.Li(dcc.Link([levels.badge(lv),
+                               " " + ngettext("{n} 项", "{n} 项", counts[lv]).format(n=counts[lv])],
                               href=urlstate.link(WARNINGS_PATH,
                                                  {**urlstate.keep_global(params), "level": lv})),
                      **{"data-level": lv})

@@ -172,7 +172,8 @@ def sheet(found: Sequence[Breach], names: Names, held: dict[tuple[str, str], int
 
         rows.append([levels.LEVELS[b.level].label, b.rule, _(rule.name_zh), b.entity_code,
                      b.name or b.entity_code, names.region.get(b.mof_div, b.mof_div or ""),
-                     number(b.value), number(b.threshold), _(unit) if unit else "", view.breach_message(b),
+                     number(b.value), number(b.threshold), _(unit) if unit else "",
+                     view.breach_message(b),
                      b.first_seen, _problem_number(held, b)])
     return columns, rows
 
