@@ -84,6 +84,18 @@ def engine(db_url):
 DEMO_AS_OF = date(2026, 11, 20)
 
 
+@pytest.fixture
+def server(engine, db_url, monkeypatch):
+    """The app's Flask server on this test's store, its query cache empty (a
+    module may define its own, e.g. with data loaded first)."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    import app as app_module
+    from service import cache
+
+    cache.clear()
+    return app_module.server
+
+
 @pytest.fixture(scope="session")
 def demo_engine(request, backend, tmp_path_factory):
     """The `tiny` demo loaded once per backend for the whole session."""

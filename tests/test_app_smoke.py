@@ -18,16 +18,6 @@ from tests.sessions import signed_in, viewing_as
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
 
 
-@pytest.fixture
-def server(engine, db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    return app_module.server
-
-
 def test_every_page_and_the_layout(server, engine):
     client = signed_in(server, engine, "admin")
     paths = [p["path"] for p in dash.page_registry.values()]

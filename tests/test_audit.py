@@ -23,16 +23,6 @@ from tests.sessions import PASSWORD, viewing_as
 ZERO = "0" * 64
 
 
-@pytest.fixture
-def server(engine, db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    return app_module.server
-
-
 def write(engine, n: int, start: int = 0) -> None:
     """n entries, each in its own transaction, with Chinese, empty and odd fields."""
     actions = ["sign_in", "export", "import", "problem"]

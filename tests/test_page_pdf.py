@@ -45,16 +45,6 @@ def test_a_ticket_opens_once_signed_in_time_and_from_this_machine(monkeypatch):
         page_pdf.open_ticket(SECRET, token, "127.0.0.1")
 
 
-@pytest.fixture
-def server(engine, db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    return app_module.server
-
-
 def test_the_entry_signs_the_printer_in_as_the_reader(server, engine):
     reader = signed_in(server, engine, "staff", "printer-staff")
     with reader.session_transaction() as sess:

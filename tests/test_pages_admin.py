@@ -31,16 +31,6 @@ REFUSED = "当前账户无权执行此操作 / this account may not do this"
 
 
 @pytest.fixture
-def server(engine, db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    return app_module.server
-
-
-@pytest.fixture
 def admin(engine) -> Viewer:
     user_id = accounts.create_user(engine, "boss", "admin", PASSWORD)
     return Viewer(user_id, "boss", "admin", ADMIN_IP)

@@ -4,7 +4,6 @@ redirect, a fresh session at sign-in, and the gate in front of pages and
 callbacks."""
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 
 from data import accounts
@@ -20,16 +19,6 @@ MODE_CALLBACK = {
     "inputs": [{"id": "url", "property": "search", "value": "?kiosk=1"}],
     "changedPropIds": ["url.search"], "state": [],
 }
-
-
-@pytest.fixture
-def server(engine, db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    import app as app_module
-    from service import cache
-
-    cache.clear()
-    return app_module.server
 
 
 def test_pages_redirect_and_callbacks_refuse_without_a_session(server):
