@@ -68,7 +68,8 @@ def max_lag_seconds() -> float:
 
 def replica_lag(engine: Engine) -> float | None:
     """Seconds the standby's replay is behind (0 when it has replayed all it
-    received); None when the server is not a standby."""
+    received); None when the server is not a standby, or when the lag cannot
+    be told (just started, its receiver not yet streaming: nothing received)."""
     with engine.connect() as conn:
         in_recovery, lag = conn.execute(text(
             "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = "

@@ -42,8 +42,10 @@ def _look_again(monkeypatch):
 
 
 def _wait_replayed(standby_engine, timeout=30):
+    """Until the standby streams from the primary and has replayed all it got
+    (just started, its receiver may not be connected yet: lag unknown)."""
     deadline = time.monotonic() + timeout
-    while (db.replica_lag(standby_engine) or 0) > 0:
+    while db.replica_lag(standby_engine) != 0:
         assert time.monotonic() < deadline, "the standby did not catch up"
         time.sleep(0.1)
 
@@ -60,16 +62,29 @@ def _pay(engine, folder, cert: str, amount: str) -> None:
                                 [payment(cert, amount=amount)])], evaluate_rules=False)
 
 
-def test_figures_come_from_the_standby_within_the_lag_bound(clusters, tmp_path, monkeypatch):
+@pytest.fixture
+def store(clusters, tmp_path, monkeypatch):
+    """(primary engine, standby URL, an API client): a payment of 1,000 yuan
+    on the primary, replayed on the standby."""
     primary, standby = clusters
     url, replica = primary.url("budget"), standby.url("budget")
     prepare(url)
     engine = make_engine(url)
     import_files(engine, dimension_files(tmp_path))
     _pay(engine, tmp_path / "a", "R-1", "1000.00")
-    standby_engine = make_engine(replica)
     client = client_on(engine, monkeypatch)  # its token is written to the primary
+    standby_engine = make_engine(replica)
     _wait_replayed(standby_engine)
+    standby_engine.dispose()
+    yield engine, replica, client
+    engine.dispose()
+
+
+def test_figures_come_from_the_standby_within_the_lag_bound(clusters, store, tmp_path,
+                                                            monkeypatch):
+    primary, standby = clusters
+    engine, replica, client = store
+    standby_engine = make_engine(replica)
 
     monkeypatch.setenv("DATABASE_REPLICA_URL", replica)
     monkeypatch.setenv("REPLICA_MAX_LAG_SECONDS", "3600")
@@ -96,22 +111,16 @@ def test_figures_come_from_the_standby_within_the_lag_bound(clusters, tmp_path, 
     res = client.post("/api/v1/problems", json={"title": "副本测试"})
     assert res.status_code == 201, res.get_data(as_text=True)
     standby_engine.dispose()
-    engine.dispose()
 
 
-def test_with_the_standby_away_figures_come_from_the_primary(clusters, tmp_path, monkeypatch):
+def test_with_the_standby_away_figures_come_from_the_primary(clusters, store, tmp_path,
+                                                             monkeypatch):
     primary, standby = clusters
-    url, replica = primary.url("budget"), standby.url("budget")
-    prepare(url)
-    engine = make_engine(url)
-    import_files(engine, dimension_files(tmp_path))
-    _pay(engine, tmp_path / "a", "R-1", "1000.00")
-    client = client_on(engine, monkeypatch)
+    engine, replica, client = store
     monkeypatch.setenv("DATABASE_REPLICA_URL", replica)
-    _wait_replayed(make_engine(replica))
+    assert read_engine().url.port == standby.port
     assert _paid(client) == 1000.0
     standby.halt()
     assert read_engine().url.port == primary.port
     _pay(engine, tmp_path / "b", "R-2", "1.00")
     assert _paid(client) == 1001.0  # no error, from the primary
-    engine.dispose()
