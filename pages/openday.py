@@ -111,7 +111,7 @@ def page_buttons(params: dict[str, str]) -> html.Nav:
                page_id="openday")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
+    region = view.region_name(f.mof_div)
     return scaffold.View(
         title=[_("财政一目了然") + " · ", region],
         caption=f"{fmt.as_of_note(f.as_of)} · "

@@ -77,7 +77,7 @@ def tiles(f: Scope, params: dict[str, str]) -> list:
                page_id="overview")
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
+    region = view.region_name(f.mof_div)
     return scaffold.View(
         title=[_("监督大脑") + " · ", region],
         caption=fmt.as_of_note(f.as_of) + " · "

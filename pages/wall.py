@@ -28,7 +28,7 @@ dash.register_page(__name__, path=PATH, name=N_("大屏"), title=scaffold.browse
 def layout(state: drill.PageState, _tab: None) -> scaffold.View:
     f = state.filters
     choice = drill.choice(state.get("map"), list(s.INDICATORS), s.DEFAULT_INDICATOR)
-    region = view.names().region.get(f.mof_div, f.mof_div) if f.mof_div else _("全部区划")
+    region = view.region_name(f.mof_div)
     return scaffold.View(
         title=[_("监督大屏") + " · ", region],
         caption=s.caption(f),

@@ -36,6 +36,11 @@ def names() -> Names:
     return cached_call(names_of)
 
 
+def region_name(code: str | None) -> str:
+    """A region's name, 全部区划 for none (the whole store)."""
+    return names().region.get(code, code) if code else _("全部区划")
+
+
 def latest_date() -> date | None:
     """The store's latest data date; None when it holds no data."""
     return cached_call(data_as_of)

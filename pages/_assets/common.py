@@ -41,8 +41,7 @@ def period_label(period: str | None) -> str:
 
 
 def region_label(state: drill.PageState) -> str:
-    mof_div = state.filters.mof_div
-    return view.names().region.get(mof_div, mof_div) if mof_div else _("全部区划")
+    return view.region_name(state.filters.mof_div)
 
 
 def crumbs(state: drill.PageState, steps=()) -> list[drill.Crumb]:

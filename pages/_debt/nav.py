@@ -44,8 +44,7 @@ def scope(state: drill.PageState) -> Scope:
 
 
 def region_name(state: drill.PageState) -> str:
-    code = state.filters.mof_div
-    return view.names().region.get(code, code) if code else _("全部区划")
+    return view.region_name(state.filters.mof_div)
 
 
 def type_name(code: str) -> str:
