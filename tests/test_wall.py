@@ -19,6 +19,7 @@ from data.query.problems import problems, summary
 from data.rules import breaches_at
 from tests.conftest import DEMO_AS_OF
 from tests.sessions import STAFF, viewing_as
+from tests.test_pages_execution import text, walk
 
 KIOSK = Viewer(None, None, None)
 COUNTY = "990121"
@@ -36,24 +37,8 @@ def wall_app(request, demo_engine, monkeypatch):
         yield demo_engine, viewer
 
 
-def walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, (list, tuple)):
-        for c in children:
-            yield from walk(c)
-    elif children is not None and not isinstance(children, str):
-        yield from walk(children)
-    elif isinstance(children, str):
-        yield children
-
-
 def ids(tree) -> list:
     return [getattr(n, "id", None) for n in walk(tree) if getattr(n, "id", None) is not None]
-
-
-def text(tree) -> str:
-    return " ".join(n for n in walk(tree) if isinstance(n, str))
 
 
 def figure(tree, name: str) -> go.Figure:
