@@ -43,6 +43,18 @@ def _intact(path: Path) -> bool:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def _as_before_and_working(db: Path, url: str, before: dict, tmp_path: Path) -> None:
+    """The store after a fault: intact, exactly as before, and taking the next import."""
+    assert _intact(db)
+    engine = make_engine(url)
+    assert snapshot(engine) == before
+    few = tmp_path / "few"
+    few.mkdir()
+    import_files(engine, [_payments(few, 10)])
+    assert snapshot(engine) != before
+    engine.dispose()
+
+
 def test_an_import_killed_mid_write_leaves_the_store_as_it_was(tmp_path):
     db = tmp_path / "store.db"
     url, engine = _store(db, tmp_path)
@@ -63,13 +75,7 @@ def test_an_import_killed_mid_write_leaves_the_store_as_it_was(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     engine.dispose()
-    assert _intact(db)
-    engine = make_engine(url)
-    assert snapshot(engine) == before
-    few = tmp_path / "few"
-    few.mkdir()
-    import_files(engine, [_payments(few, 10)])  # and the store takes the next import
-    assert snapshot(engine) != before
+    _as_before_and_working(db, url, before, tmp_path)
 
 
 @pytest.fixture
@@ -96,14 +102,7 @@ def test_a_full_disk_refuses_the_import_and_writes_nothing(small_disk, tmp_path)
     (line,) = refused.value.lines()
     assert "磁盘空间已满" in line and "the disk is full" in line, line
     engine.dispose()
-    assert _intact(db)
-    engine = make_engine(url)
-    assert snapshot(engine) == before
-    small = tmp_path / "few"
-    small.mkdir()
-    import_files(engine, [_payments(small, 10)])  # room for a small one: the store still works
-    assert snapshot(engine) != before
-    engine.dispose()
+    _as_before_and_working(db, url, before, tmp_path)  # room for a small import
 
 
 # -- PostgreSQL stopped under a running server ------------------------------------------
