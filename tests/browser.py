@@ -143,6 +143,16 @@ def live_server(browser_store, tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def own_server(browser_store, tmp_path_factory, request):
+    """`python app.py` over a copy of the browser store of the test module's
+    own (accounts `<role>-b`), for tests that write: (base URL, store URL)."""
+    path = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]) / "store.db"
+    url = copy_store(browser_store, path)
+    with serving(url, path.parent / "server.log") as base:
+        yield base, url
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright

@@ -26,17 +26,6 @@ TARGETS = """() => [...document.querySelectorAll(
                 el.getBoundingClientRect().height])"""
 
 
-@pytest.fixture(scope="module")
-def own_server(browser_store, tmp_path_factory):
-    """`python app.py` over a copy of the browser store (a question writes)."""
-    from tests.browser import copy_store, serving
-
-    path = tmp_path_factory.mktemp("openday-browser") / "store.db"
-    url = copy_store(browser_store, path)
-    with serving(url, path.parent / "server.log") as base:
-        yield base, url
-
-
 def deputy_page(chromium, base: str, size: tuple[int, int]):
     from tests.browser import signed_page
 

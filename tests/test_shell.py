@@ -180,17 +180,6 @@ def test_a_question_needs_a_title(server, engine):
 
 # -- in a browser: a store of its own (these tests write) -----------------------------------
 
-@pytest.fixture(scope="module")
-def own_server(browser_store, tmp_path_factory):
-    """`python app.py` over a copy of the browser store (accounts `<role>-b`)."""
-    from tests.browser import copy_store, serving
-
-    path = tmp_path_factory.mktemp("shell-browser") / "store.db"
-    url = copy_store(browser_store, path)
-    with serving(url, path.parent / "server.log") as base:
-        yield base, url
-
-
 def browser_page(chromium, base: str, role: str):
     from tests.browser import signed_page
 
