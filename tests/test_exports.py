@@ -187,15 +187,20 @@ def test_a_capped_payment_export_says_so(demo_app, monkeypatch):  # noqa: F811
 
 
 def test_anonymous_exports_are_refused_and_not_audited(demo_app):  # noqa: F811
-    from pages._shared.exports import chart_file, payments_file, rows_file
+    from pages._shared.exports import chart_file, page_file, payments_file, rows_file
+    from pages._warnings.breaches import breaches_file
 
     before = audit_search(demo_app, action="export")[1]
     query = grid.payment_query(Scope(as_of=DEMO_AS_OF), href="/execution")
+    breaches = {"as_of": DEMO_AS_OF.isoformat(), "mof_div": None, "filters": {}, "params": {},
+                "path": "/warnings"}
     with viewing_as(_server(), None):
         for sent, message in (
                 chart_file({"fmt": "png", "figure": _figure()}, "/execution", ""),
                 rows_file(1, [], [], [], "/execution", ""),
-                payments_file(1, query, {}, "/execution", "")):
+                payments_file(1, query, {}, "/execution", ""),
+                breaches_file(1, breaches, {}, "/warnings", ""),
+                page_file(1, "/execution", "")):
             assert sent is no_update and "请先登录" in message and "sign in" in message
     assert audit_search(demo_app, action="export")[1] == before
 
