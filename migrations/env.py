@@ -3,6 +3,7 @@ the caller's config or DATABASE_URL."""
 from alembic import context
 
 from data.db import database_url, make_engine
+from data.partitions import include_name
 from data.schema import metadata
 
 config = context.config
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=metadata,
+            include_name=include_name,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

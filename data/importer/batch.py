@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from data import partitions
 from data.db import bump_data_version
 from data.importer.datasets import ORDER
 from data.importer.errors import (FileErrors, FileReport, ImportFailed, ImportRejected, ImportReport,
@@ -56,11 +57,16 @@ def import_files(engine: Engine, paths: Iterable[str | PathLike], dataset: str |
     sources.sort(key=lambda s: rank[s.dataset])  # stable: same dataset keeps the given order
 
     try:
+        partitions.prepare_for_import(engine)
         batch_id, version, reports = _write(engine, sources, file_errors, username, started,
                                             chunk_rows)
     except OperationalError as err:
         raise _store_failure(err) from err
     report = ImportReport(batch_id=batch_id, files=reports, data_version=version)
+    try:
+        partitions.settle_default(engine)
+    except SQLAlchemyError:  # committed; rows in the default partition read the same
+        log.exception("moving payments out of the default partition after batch %s", batch_id)
     if evaluate_rules:
         evaluate_into(engine, report)
     return report

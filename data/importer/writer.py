@@ -9,7 +9,7 @@ from sqlalchemy import (Boolean, Connection, Date, Integer, Numeric, and_, bindp
                         insert, or_, select, tuple_)
 from sqlalchemy.exc import DBAPIError
 
-from data import schema
+from data import partitions, schema
 from data.audit import record
 from data.importer import datasets as d
 from data.importer.errors import FileErrors, FileReport
@@ -35,13 +35,12 @@ class StoreWriter:
         self.accepting = False
 
     def _upsert(self, ds: d.Dataset):
-        """SQL text and a row -> parameters function. Plain driver executemany:
-        the per-row parameter processing of a compiled statement cost more
-        than the database's own work on large files."""
-        cached = self._statements.get(ds.name)
-        if cached is None:
-            cached = self._statements[ds.name] = _upsert_sql(self.conn, ds)
-        return cached
+        """A function writing a chunk of rows, made once per dataset."""
+        upsert = self._statements.get(ds.name)
+        if upsert is None:
+            make = _copy_upsert if self.conn.dialect.name == "postgresql" else _executemany_upsert
+            upsert = self._statements[ds.name] = make(self.conn, ds)
+        return upsert
     def write(self, ds: d.Dataset, rows: list[dict]) -> None:
         if not self.accepting:
             return
@@ -56,8 +55,7 @@ class StoreWriter:
                 self._replace(ds, rows)
             if ds.name == "payment":
                 self._note_payment_slices(rows)
-            sql, params = self._upsert(ds)
-            self.conn.exec_driver_sql(sql, params(rows))
+            self._upsert(ds)(rows)
         except DBAPIError as err:
             self.stop()
             if self.current_errors is not None:
@@ -123,37 +121,74 @@ def _month_start(ym: int) -> date:
     return date(ym // 100, ym % 100, 1)
 
 
-def _upsert_sql(conn: Connection, ds: d.Dataset):
+def _columns(conn: Connection, ds: d.Dataset):
     quote = conn.dialect.identifier_preparer.quote
     columns = [c.name for c in ds.table.c]
-    keys = [ds.by_name[k].column for k in ds.key]
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    keys = partitions.conflict_columns(conn, ds.table.name, [ds.by_name[k].column for k in ds.key])
+    on_conflict = (f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET "
+                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys))
+    return quote, columns, on_conflict
+
+
+def _executemany_upsert(conn: Connection, ds: d.Dataset):
+    """Plain driver executemany: the per-row parameter processing of a
+    compiled statement cost more than the database's own work on large files."""
+    quote, columns, on_conflict = _columns(conn, ds)
     sql = (f"INSERT INTO {quote(ds.table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))}) "
-           f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET "
-           + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys))
+           f"VALUES ({', '.join(['?'] * len(columns))}) {on_conflict}")
     getter = itemgetter(*columns)
     # SQLite stores what SQLAlchemy would: ISO date text, numbers for Numeric, 0/1.
     convert = []
-    if conn.dialect.name == "sqlite":
-        for i, c in enumerate(ds.table.c):
-            if isinstance(c.type, Date):
-                convert.append((i, date.isoformat))
-            elif isinstance(c.type, Numeric) and not isinstance(c.type, Integer):
-                convert.append((i, str))
-            elif isinstance(c.type, Boolean):
-                convert.append((i, int))
+    for i, c in enumerate(ds.table.c):
+        if isinstance(c.type, Date):
+            convert.append((i, date.isoformat))
+        elif isinstance(c.type, Numeric) and not isinstance(c.type, Integer):
+            convert.append((i, str))
+        elif isinstance(c.type, Boolean):
+            convert.append((i, int))
 
-    def params(rows: list[dict]) -> list[tuple]:
-        if not convert:
-            return [getter(r) for r in rows]
-        out = []
+    def params(rows: list[dict]):
         for r in rows:
             values = list(getter(r))
             for i, fn in convert:
                 if values[i] is not None:
                     values[i] = fn(values[i])
-            out.append(tuple(values))
-        return out
+            yield tuple(values)
 
-    return sql, params
+    return lambda rows: conn.exec_driver_sql(sql, list(params(rows)))
+
+
+def _copy_upsert(conn: Connection, ds: d.Dataset):
+    """PostgreSQL: the chunk goes by COPY into a temporary staging table,
+    then one INSERT … SELECT … ON CONFLICT moves it into the table. On the
+    partitioned payment table the key holds the year, so a payment whose
+    year changed is first deleted from its old year."""
+    quote, columns, on_conflict = _columns(conn, ds)
+    table, stage = quote(ds.table.name), quote(f"stage_{ds.table.name}")
+    column_list = ", ".join(quote(c) for c in columns)
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) "
+                         "ON COMMIT DROP")
+    moved_year = None
+    if ds.table.name == partitions.TABLE and partitions.partitioned(conn):
+        key = quote(ds.by_name[ds.key[0]].column)
+        year = quote(ds.by_name["FISCAL_YEAR"].column)
+        moved_year = (f"DELETE FROM {table} t USING {stage} s "
+                      f"WHERE t.{key} = s.{key} AND t.{year} <> s.{year}")
+    insert_sql = f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {stage} {on_conflict}"
+    getter = itemgetter(*columns)
+    cursor = conn.connection.dbapi_connection.cursor()
+
+    def write(rows: list[dict]) -> None:
+        sql = f"COPY {stage} ({column_list}) FROM STDIN"
+        try:
+            with cursor.copy(sql) as copy:
+                for r in rows:
+                    copy.write_row(getter(r))
+        except conn.dialect.loaded_dbapi.Error as err:  # as SQLAlchemy wraps its own calls
+            raise DBAPIError.instance(sql, None, err, conn.dialect.loaded_dbapi.Error) from err
+        if moved_year:
+            conn.exec_driver_sql(moved_year)
+        conn.exec_driver_sql(insert_sql)
+        conn.exec_driver_sql(f"TRUNCATE {stage}")
+
+    return write
