@@ -93,17 +93,23 @@ def _write(engine: Engine, sources: list[Source], file_errors: list[FileErrors],
                     # Random-order index inserts of a big file thrash the default 2 MB cache.
                     conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 writer = StoreWriter(conn)
-                if file_errors:
-                    writer.stop()
-                refs = load_refs(conn)
-                reports: list[FileReport] = []
-                for src in sources:
-                    errs = FileErrors(src.name)
-                    writer.current_errors = errs
-                    reports.append(check_source(src, refs, errs, writer, chunk_rows))
-                    if errs:
+                try:
+                    if file_errors:
                         writer.stop()
-                        file_errors.append(errs)
+                    refs = load_refs(conn)
+                    reports: list[FileReport] = []
+                    checked: list[FileErrors] = []
+                    for src in sources:
+                        errs = FileErrors(src.name)
+                        writer.current_errors = errs
+                        reports.append(check_source(src, refs, errs, writer, chunk_rows))
+                        checked.append(errs)
+                        if errs:
+                            writer.stop()
+                    writer.finish()
+                finally:
+                    writer.close()
+                file_errors.extend(errs for errs in checked if errs)
                 if file_errors or not writer.accepting:
                     raise _Rejected()
                 if sqlite:

@@ -2,12 +2,14 @@
 replacement, the payment month aggregate and the import log."""
 from __future__ import annotations
 
+import queue
+import threading
 from datetime import date, datetime
 from operator import itemgetter
 
 from sqlalchemy import (Boolean, Connection, Date, Integer, Numeric, and_, bindparam, delete, func,
                         insert, or_, select, tuple_)
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data import partitions, schema
 from data.audit import record
@@ -20,8 +22,11 @@ AGG_DIMENSIONS = ("fiscal_year", "pay_ym", "mof_div_code", "agency_code", "pro_c
 
 
 class StoreWriter:
-    """Receives valid chunks while files stream. Stops writing at the first
-    error anywhere (the transaction will be rolled back; checking goes on)."""
+    """Receives valid chunks while files stream and writes them in a thread of
+    its own, so the store works on one chunk while the next is checked (at
+    most two wait). Stops writing at the first error anywhere (the
+    transaction will be rolled back; checking goes on). The checking thread
+    must not use the connection between the first write and finish()."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -30,9 +35,47 @@ class StoreWriter:
         self._statements: dict[str, object] = {}
         self._replaced: dict[str, set[tuple]] = {}
         self.payment_slices: set[tuple[int, int]] = set()
+        self._jobs: queue.Queue = queue.Queue(maxsize=2)
+        self._refused: tuple[FileErrors | None, str] | None = None
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         self.accepting = False
+
+    def write(self, ds: d.Dataset, rows: list[dict]) -> None:
+        """Hand a checked chunk over (waits while two are queued)."""
+        if self.accepting:
+            self._jobs.put((ds, rows, self.current_errors))
+
+    def finish(self) -> None:
+        """Wait until every chunk handed over is written. A refusal by the
+        database becomes an error of its file; a failure of the store itself
+        (OperationalError) is raised here."""
+        self._jobs.join()
+        if self._failure is not None:
+            raise self._failure
+        if self._refused is not None:
+            errors, reason = self._refused
+            if errors is not None:
+                errors.add(None, None, "数据库拒绝写入", "the database refused the rows", reason)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if self.accepting:
+                    self._write(*job)
+            except BaseException as err:  # re-raised in the checking thread by finish()
+                self.stop()
+                self._failure = err
+            finally:
+                self._jobs.task_done()
+        self._jobs.task_done()
 
     def _upsert(self, ds: d.Dataset):
         """A function writing a chunk of rows, made once per dataset."""
@@ -41,9 +84,8 @@ class StoreWriter:
             make = _copy_upsert if self.conn.dialect.name == "postgresql" else _executemany_upsert
             upsert = self._statements[ds.name] = make(self.conn, ds)
         return upsert
-    def write(self, ds: d.Dataset, rows: list[dict]) -> None:
-        if not self.accepting:
-            return
+
+    def _write(self, ds: d.Dataset, rows: list[dict], errors: FileErrors | None) -> None:
         keys = [ds.by_name[k].column for k in ds.key]
         if len({tuple(r[k] for k in keys) for r in rows}) != len(rows):
             # A key repeated inside the chunk: the file will be rejected for it,
@@ -53,15 +95,15 @@ class StoreWriter:
         try:
             if ds.replace_scope:
                 self._replace(ds, rows)
+            earlier = self._upsert(ds)(rows)
             if ds.name == "payment":
-                self._note_payment_slices(rows)
-            self._upsert(ds)(rows)
+                self.payment_slices.update((r["fiscal_year"], r["pay_ym"]) for r in rows)
+                self.payment_slices.update(earlier)
         except DBAPIError as err:
+            if isinstance(err, OperationalError):
+                raise
             self.stop()
-            if self.current_errors is not None:
-                self.current_errors.add(None, None, "数据库拒绝写入",
-                                        "the database refused the rows",
-                                        str(err.orig).splitlines()[0][:200])
+            self._refused = (errors, str(err.orig).splitlines()[0][:200])
 
     def _replace(self, ds: d.Dataset, rows: list[dict]) -> None:
         """Delete each (PERIOD, scope) of the file once per import, before its
@@ -76,13 +118,6 @@ class StoreWriter:
         stmt = delete(t).where(and_(*(t.c[c] == bindparam(f"p_{c}") for c in scope)))
         self.conn.execute(stmt, [{f"p_{c}": v for c, v in zip(scope, pair)} for pair in sorted(new)])
         done.update(new)
-
-    def _note_payment_slices(self, rows: list[dict]) -> None:
-        p = schema.payment
-        self.payment_slices.update((r["fiscal_year"], r["pay_ym"]) for r in rows)
-        ids = [r["pay_cert_id"] for r in rows]
-        before = select(p.c.fiscal_year, p.c.pay_ym).where(p.c.pay_cert_id.in_(ids)).distinct()
-        self.payment_slices.update((fy, ym) for fy, ym in self.conn.execute(before))
 
     def rebuild_payment_aggregate(self) -> None:
         """Recompute the (fiscal_year, pay_ym) slices touched by this import."""
@@ -155,7 +190,39 @@ def _executemany_upsert(conn: Connection, ds: d.Dataset):
                     values[i] = fn(values[i])
             yield tuple(values)
 
-    return lambda rows: conn.exec_driver_sql(sql, list(params(rows)))
+    p = schema.payment
+
+    def write(rows: list[dict]) -> list[tuple[int, int]]:
+        earlier = []
+        if ds.table is p:
+            ids = [r["pay_cert_id"] for r in rows]
+            earlier = conn.execute(select(p.c.fiscal_year, p.c.pay_ym)
+                                   .where(p.c.pay_cert_id.in_(ids)).distinct()).all()
+        conn.exec_driver_sql(sql, list(params(rows)))
+        return earlier
+
+    return write
+
+
+def _earlier_payments(conn: Connection, rows: list[dict]) -> list[tuple[int, int]]:
+    """The (year, month) slices the chunk's payments had in the store; a
+    payment now of another year is deleted (the partitioned key holds the
+    year, so the upsert would keep both). The payment table fills inside the
+    import's transaction with no statistics, and the planner would scan it
+    whole; the lookup is by the primary key's index instead."""
+    year = {r["pay_cert_id"]: r["fiscal_year"] for r in rows}
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    found = conn.exec_driver_sql(
+        "SELECT pay_cert_id, fiscal_year, pay_ym FROM payment WHERE pay_cert_id = ANY(%s)",
+        (list(year),)).all()
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
+    moved = [(cert, fy) for cert, fy, _ in found if fy != year[cert]]
+    if moved:
+        conn.exec_driver_sql(
+            "DELETE FROM payment WHERE (pay_cert_id, fiscal_year) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::int[]))",
+            ([cert for cert, _ in moved], [fy for _, fy in moved]))
+    return list({(fy, ym) for _, fy, ym in found})
 
 
 def _copy_upsert(conn: Connection, ds: d.Dataset):
@@ -168,27 +235,21 @@ def _copy_upsert(conn: Connection, ds: d.Dataset):
     column_list = ", ".join(quote(c) for c in columns)
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) "
                          "ON COMMIT DROP")
-    moved_year = None
-    if ds.table.name == partitions.TABLE and partitions.partitioned(conn):
-        key = quote(ds.by_name[ds.key[0]].column)
-        year = quote(ds.by_name["FISCAL_YEAR"].column)
-        moved_year = (f"DELETE FROM {table} t USING {stage} s "
-                      f"WHERE t.{key} = s.{key} AND t.{year} <> s.{year}")
     insert_sql = f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {stage} {on_conflict}"
+    copy_sql = f"COPY {stage} ({column_list}) FROM STDIN"
     getter = itemgetter(*columns)
     cursor = conn.connection.dbapi_connection.cursor()
 
-    def write(rows: list[dict]) -> None:
-        sql = f"COPY {stage} ({column_list}) FROM STDIN"
+    def write(rows: list[dict]) -> list[tuple[int, int]]:
+        earlier = _earlier_payments(conn, rows) if ds.table is schema.payment else []
         try:
-            with cursor.copy(sql) as copy:
+            with cursor.copy(copy_sql) as copy:
                 for r in rows:
                     copy.write_row(getter(r))
         except conn.dialect.loaded_dbapi.Error as err:  # as SQLAlchemy wraps its own calls
-            raise DBAPIError.instance(sql, None, err, conn.dialect.loaded_dbapi.Error) from err
-        if moved_year:
-            conn.exec_driver_sql(moved_year)
+            raise DBAPIError.instance(copy_sql, None, err, conn.dialect.loaded_dbapi.Error) from err
         conn.exec_driver_sql(insert_sql)
         conn.exec_driver_sql(f"TRUNCATE {stage}")
+        return earlier
 
     return write
