@@ -30,14 +30,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# Speed over durability: a test's cluster is thrown away.
+THROWAWAY = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
 class PgCluster:
-    def __init__(self) -> None:
+    """`root`: a folder the cluster is kept in (its port remembered there);
+    by default a temporary one, removed by stop(). `options`: server settings."""
+
+    def __init__(self, root: Path | None = None, options: str = THROWAWAY) -> None:
         self.bin = find_pg_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL binaries not found (apt-get install postgresql)")
-        self.root = Path(tempfile.mkdtemp(prefix="budget-pg-"))
+        self.kept = root is not None
+        self.root = root or Path(tempfile.mkdtemp(prefix="budget-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.datadir = self.root / "data"
-        self.port = _free_port()
+        self.options = options
+        port_file = self.root / "port"
+        self.port = int(port_file.read_text()) if port_file.exists() else _free_port()
+        port_file.write_text(str(self.port))
         # initdb refuses to run as root; run the server as the 'postgres' account then.
         self.run_as = None
         if os.geteuid() == 0:
@@ -70,8 +82,7 @@ class PgCluster:
 
     def resume(self) -> "PgCluster":
         """Start the server on its data and port, and wait until it answers."""
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {self.options}"
         self._run("pg_ctl", "-D", str(self.datadir), "-o", opts, "-l",
                   str(self.root / "log"), "-w", "start")
         deadline = time.time() + 30
@@ -95,10 +106,18 @@ class PgCluster:
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
             conn.execute(sql)
 
+    def running(self) -> bool:
+        try:
+            psycopg.connect(self.dsn("postgres"), connect_timeout=2).close()
+            return True
+        except psycopg.OperationalError:
+            return False
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop")
         except subprocess.CalledProcessError:
             pass  # not running (a test halted it)
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            if not self.kept:
+                shutil.rmtree(self.root, ignore_errors=True)
