@@ -38,7 +38,9 @@ def ratio(value: float, base: float | None) -> str:
     if base is None or not base or math.isnan(value):
         return "—"
     r = value / base
-    return f"{r:.2f}×" if r < 10 else f"{r:,.0f}×"
+    if r >= 10:
+        return f"{r:,.0f}×"
+    return f"{r:.2f}×" if r >= 1 else f"{r:#.2g}×"  # two significant digits below 1
 
 
 def fact(value) -> str:
