@@ -2,8 +2,10 @@
 #             (WORKERS server processes, default 2, sharing one cache)
 # `make test` installs what the tests need and runs the whole suite
 # `make i18n` re-extracts the interface's strings and updates the English catalog
-# `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed
-#             at demo scales, and 50 users at once against several server processes
+# `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed,
+#             50 users at once against several server processes and the fault scenarios
+#             on BENCH_TARGETS (default sqlite:nanhu; e.g. "sqlite:nanhu postgresql:province"),
+#             into one results file and one markdown report (bench/report.md)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip -q --disable-pip-version-check
@@ -52,13 +54,17 @@ run: install
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# BENCH_TARGETS: space-separated ENGINE:SCALE[=URL]; postgresql ones get their
+# store from bench/pg.py's cluster_url (bench/run.py). BENCH_SCRIPTS: which
+# scripts, in order. The measurements go to BENCH_RESULTS, the report to BENCH_REPORT.
+BENCH_TARGETS ?= sqlite:nanhu
+BENCH_SCRIPTS ?= import_payments query_speed page_speed rules_speed brief_speed load faults
+BENCH_RESULTS ?= instance/bench-results.json
+BENCH_REPORT  ?= bench/report.md
+
 bench: install-dev
-	$(PY) bench/import_payments.py
-	$(PY) bench/query_speed.py
-	$(PY) bench/page_speed.py
-	$(PY) bench/rules_speed.py
-	$(PY) bench/brief_speed.py
-	$(PY) bench/load.py
+	$(PY) bench/run.py --targets "$(BENCH_TARGETS)" --scripts "$(BENCH_SCRIPTS)" \
+	  --json $(BENCH_RESULTS) --report $(BENCH_REPORT)
 
 POT := $(VENV)/messages.pot
 

@@ -1,12 +1,16 @@
 """Import speed and memory for a large payment file.
 
-    .venv/bin/python bench/import_payments.py [--rows 2000000] [--db sqlite:///…] [--workdir DIR]
+    .venv/bin/python bench/import_payments.py [--scale nanhu] [--rows 2000000] [--db sqlite:///…]
+                                              [--workdir DIR] [--json PATH]
 
 Generates the dimension files (regions, agencies, projects) and a payment file
-of ROWS rows, imports the dimensions, then times the import of the payment
-file alone and prints rows/s and the process's peak resident memory. A second
-run re-imports the same file (every row an update) unless --once is given.
-Without --db a fresh SQLite store in the work folder is used.
+of ROWS rows (by default by --scale: ROWS_BY_SCALE), imports the dimensions,
+then times the import of the payment file alone and prints rows/s and the
+process's peak resident memory. A second run re-imports the same file (every
+row an update) unless --once is given. Without --db a fresh SQLite store in
+the work folder is used. With --json PATH the runs are also added to a
+results file (bench/results.py), with the raw SQL aggregate over the imported
+payments timed once, as each import.
 """
 from __future__ import annotations
 
@@ -24,10 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.results import Recorder  # noqa: E402
+from bench.store import add_json_arg  # noqa: E402
 from data import schema  # noqa: E402
 from data.db import make_engine  # noqa: E402
 from service.store import prepare  # noqa: E402
 from data.importer import import_files  # noqa: E402
+from data.status import data_as_of  # noqa: E402
 
 PAYMENT_HEADER = ["PAY_CERT_ID", "FISCAL_YEAR", "PAY_DATE", "MOF_DIV_CODE", "AGENCY_CODE",
                   "BGT_ID", "PRO_CODE", "EXP_FUNC_CODE", "DEP_BGT_ECO_CODE", "FUND_TYPE_CODE",
@@ -35,6 +42,7 @@ PAYMENT_HEADER = ["PAY_CERT_ID", "FISCAL_YEAR", "PAY_DATE", "MOF_DIV_CODE", "AGE
                   "USE_DES", "AMOUNT"]
 EXP_FUNC = ["2010101", "2010102", "2050201", "2080501", "2100201", "2120101"]
 DEP_ECO = ["30101", "30102", "30201", "30211", "30216"]
+ROWS_BY_SCALE = {"tiny": 20_000, "small": 200_000, "nanhu": 2_000_000, "province": 5_000_000}
 
 
 def write_csv(path: Path, header: list[str], rows) -> None:
@@ -44,7 +52,9 @@ def write_csv(path: Path, header: list[str], rows) -> None:
         w.writerows(rows)
 
 
-def generate(workdir: Path, n_rows: int, seed: int = 1) -> list[Path]:
+def generate(workdir: Path, n_rows: int, seed: int = 1, first: int = 0) -> list[Path]:
+    """The dimension files and a payment file of `n_rows` (PAY_CERT_IDs from
+    number `first` on) in `workdir`; the same seed gives the same dimensions."""
     rng = random.Random(seed)
     county = "330402"
     towns = [f"330402{i:03d}" for i in range(1, 8)]
@@ -70,7 +80,7 @@ def generate(workdir: Path, n_rows: int, seed: int = 1) -> list[Path]:
             code, (agency, _dept, div) = projects[rng.randrange(len(projects))]
             day = start + timedelta(days=rng.randrange(365))
             yuan = rng.randrange(100, 5_000_000) / 100
-            yield [f"PC2025{i:09d}", 2025, day.isoformat(), div, agency, f"BGT{code}",
+            yield [f"PC2025{first + i:09d}", 2025, day.isoformat(), div, agency, f"BGT{code}",
                    code, rng.choice(EXP_FUNC), rng.choice(DEP_ECO), "1",
                    rng.choice("12"), rng.choice("1239"), f"收款单位{rng.randrange(5000)}",
                    f"62220{rng.randrange(10**10):010d}", "日常支出", f"{yuan:.2f}"]
@@ -85,11 +95,15 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--scale", default="nanhu", choices=list(ROWS_BY_SCALE),
+                        help="the default --rows, and the scale the results file records")
+    parser.add_argument("--rows", type=int)
     parser.add_argument("--db", help="SQLAlchemy URL of a migrated store (default: fresh SQLite)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--once", action="store_true", help="skip the re-import run")
+    add_json_arg(parser)
     args = parser.parse_args()
+    args.rows = args.rows or ROWS_BY_SCALE[args.scale]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="import-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -101,6 +115,7 @@ def main() -> None:
     url = args.db or f"sqlite:///{workdir / 'bench.db'}"
     prepare(url)
     engine = make_engine(url)
+    rec = Recorder(args.json, "import_payments", engine.dialect.name, args.scale)
     import_files(engine, dims, username="bench")
     runs = [("first import", payment)] + ([] if args.once else [("re-import", payment)])
     for label, path in runs:
@@ -110,10 +125,14 @@ def main() -> None:
         rows = report.total_rows
         print(f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s; "
               f"peak RSS {peak_rss_mb():.0f} MB")
+        rec.add(f"{label} of {rows:,} payments", "single", [seconds * 1000], rows=rows,
+                rows_per_s=round(rows / seconds), peak_rss_mb=round(peak_rss_mb()))
     with engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(schema.payment)).scalar()
         agg = conn.execute(select(func.sum(schema.agg_payment_month.c.n_payments))).scalar()
     print(f"payment rows {n:,}; aggregate covers {agg:,} payments; store {engine.url}")
+    rec.store(engine, fresh=True)
+    rec.baseline(engine, data_as_of(engine), 1)
 
 
 if __name__ == "__main__":

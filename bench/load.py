@@ -11,6 +11,8 @@ pause or with a 2 s think time between clicks. Prints p50 / p95 / max per
 scenario and the count of errors (non-200 answers, timeouts), against the
 targets of issue 10 (p95 ≤ 300 ms without pause, ≤ 150 ms with think time,
 no error). The first pass over the path warms the cache and is not counted.
+With --json PATH every click's time is also added to a results file
+(bench/results.py), with the raw SQL aggregate timed BASELINE_REPEAT times.
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,11 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.page_speed import walk  # noqa: E402
-from bench.store import add_store_args, open_store  # noqa: E402
+from bench.results import quantile  # noqa: E402
+from bench.store import add_store_args, open_store, recorder  # noqa: E402
 from data import accounts  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
 TARGETS = {"no pause": 0.300, "think 2 s": 0.150}
+BASELINE_REPEAT = 20
 
 
 def free_port() -> int:
@@ -145,7 +148,10 @@ def main() -> int:
     ap.add_argument("--cache", choices=["filesystem", "redis"], default="filesystem")
     args = ap.parse_args()
     engine = open_store(args)
-    steps = [body for _label, body in walk(engine, data_as_of(engine))]
+    rec = recorder(args, engine, "load")
+    as_of = data_as_of(engine)
+    rec.baseline(engine, as_of, BASELINE_REPEAT)
+    steps = [body for _label, body in walk(engine, as_of)]
     password = secrets.token_urlsafe(12)
     names = [f"load-{secrets.token_hex(4)}-{n}" for n in range(args.users)]
     for name in names:
@@ -162,11 +168,14 @@ def main() -> int:
             failed = False
             for label, think in (("no pause", 0.0), ("think 2 s", 2.0)):
                 times, errors = scenario(base, users, steps, args.seconds, think)
-                times.sort()
-                p95 = times[int(len(times) * 0.95) - 1] if times else float("nan")
+                p95 = quantile(times, .95)
+                rec.add(f"{args.users} users, {label}", "warm", [t * 1000 for t in times],
+                        errors=errors, workers=args.workers, threads=args.threads,
+                        cache=args.cache, target_p95_ms=round(TARGETS[label] * 1000))
                 print(f"  {label:10s}: {len(times):5d} clicks · p50 "
-                      f"{statistics.median(times) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
-                      f"max {times[-1] * 1000:6.0f} ms · errors {errors} "
+                      f"{quantile(times, .5) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
+                      f"max {max(times, default=float('nan')) * 1000:6.0f} ms · "
+                      f"errors {errors} "
                       f"(target p95 ≤ {TARGETS[label] * 1000:.0f} ms, no error)", flush=True)
                 failed |= errors > 0 or p95 > TARGETS[label]
         finally:

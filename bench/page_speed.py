@@ -14,7 +14,8 @@ filters, a date evaluated on request, the breach grid), and the drill paths of
 直达资金, 政府债务 and 国有资产. "cold" clears the query
 cache before every request (the first click after an import); "warm" is the
 same request again (another presenter on the same state). The store is the
-one `bench/query_speed.py` uses (demo generated into it when empty).
+one `bench/query_speed.py` uses (demo generated into it when empty). With
+--json PATH the runs are also added to a results file (bench/results.py).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.store import add_store_args, open_store, signed_in_client  # noqa: E402
+from bench.store import add_store_args, open_store, recorder, signed_in_client  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -197,6 +198,7 @@ def main() -> None:
     add_store_args(ap, repeat=3)
     args = ap.parse_args()
     engine = open_store(args)
+    rec = recorder(args, engine, "page_speed")
     # the app reads its store from the environment when it is imported
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     import app as app_module
@@ -205,6 +207,7 @@ def main() -> None:
     client = signed_in_client(app_module.server, engine)
     client.get("/_dash-dependencies")  # registers the callbacks
     as_of = data_as_of(engine)
+    rec.baseline(engine, as_of, args.repeat)
     print(f"store: {engine.url.render_as_string(hide_password=True)}  D = {as_of}")
     print(f"{'request':28s} {'cold median':>12s} {'cold max':>9s} {'warm median':>12s} {'KiB':>6s}")
     for label, body in walk(engine, as_of):
@@ -218,6 +221,8 @@ def main() -> None:
                 if res.status_code != 200:
                     sys.exit(f"{label}: HTTP {res.status_code}: {res.get_data(as_text=True)[:300]}")
                 size = len(res.get_data())
+        rec.add(label, "cold", cold, kib=round(size / 1024))
+        rec.add(label, "warm", warm, kib=round(size / 1024))
         print(f"{label:28s} {statistics.median(cold):10.0f}ms {max(cold):7.0f}ms "
               f"{statistics.median(warm):10.0f}ms {size / 1024:6.0f}", flush=True)
 

@@ -10,13 +10,14 @@ the month before, it times execution by every dimension, a drill one level
 down, the total, the monthly trend, and payments page 1 (newest first, largest
 first, and a search), and prints the median and the slowest of --repeat runs
 in milliseconds. The query cache is not involved: these are the raw calls.
+With --json PATH the runs are also added to a results file (bench/results.py),
+with the raw SQL aggregate timed as often for the report's ratios.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,19 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.store import add_store_args, open_store  # noqa: E402
+from bench.results import timed_ms  # noqa: E402
+from bench.store import add_store_args, open_store, recorder  # noqa: E402
 from data import query as q  # noqa: E402
 from data import schema  # noqa: E402
 from data.status import data_as_of  # noqa: E402
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(runs), max(runs)
 
 
 def main() -> None:
@@ -45,6 +38,7 @@ def main() -> None:
     add_store_args(ap, repeat=7)
     args = ap.parse_args()
     engine = open_store(args)
+    rec = recorder(args, engine, "query_speed")
     with engine.connect() as conn:
         n_pay = conn.execute(select(func.count()).select_from(schema.payment)).scalar()
         n_agg = conn.execute(select(func.count()).select_from(schema.agg_payment_month)).scalar()
@@ -81,10 +75,12 @@ def main() -> None:
         ("mid-month D quotas of an agency",
          lambda: q.quotas(engine, q.Scope(as_of=d, agency=top_agency))),
     ]
+    rec.baseline(engine, d, args.repeat)
     print(f"{'call':58s} {'median ms':>10s} {'max ms':>8s}")
     for label, fn in calls:
-        med, worst = timed(fn, args.repeat)
-        print(f"{label:58s} {med:10.1f} {worst:8.1f}", flush=True)
+        runs = timed_ms(fn, args.repeat)
+        rec.add(" ".join(label.split()), "single", runs)
+        print(f"{label:58s} {statistics.median(runs):10.1f} {max(runs):8.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ empty), as of its latest data date D:
 - GET /api/v1/warnings through the Flask test client: "cold" (query cache
   emptied, D the stored evaluation's date; and a date evaluated on request)
   and "warm", p50 and p95 of 20 requests each.
+
+With --json PATH the runs are also added to a results file (bench/results.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.store import add_store_args, open_store  # noqa: E402
+from bench.results import quantile  # noqa: E402
+from bench.store import add_store_args, open_store, recorder  # noqa: E402
 from data import schema  # noqa: E402
 from data.demo import HEADERS  # noqa: E402
 from data.importer import import_files  # noqa: E402
@@ -41,12 +44,7 @@ from data.status import data_as_of  # noqa: E402
 API_REPEAT = 20
 
 
-def pct(runs: list[float], q: float) -> float:
-    ordered = sorted(runs)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def rules_run(engine, repeat: int) -> None:
+def rules_run(engine, repeat: int, rec) -> None:
     runs, per_rule = [], {}
     for _ in range(repeat):
         summary = run(engine)
@@ -54,6 +52,10 @@ def rules_run(engine, repeat: int) -> None:
         for rule, seconds in summary.rule_seconds.items():
             per_rule.setdefault(rule, []).append(seconds)
     slowest = sorted(per_rule.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
+    rec.add("rules run (evaluate + store)", "single", [s * 1000 for s in runs],
+            breaches=summary.total)
+    for rule, seconds in slowest:
+        rec.add(f"rules run: {rule}", "single", [s * 1000 for s in seconds])
     print(f"rules run (evaluate + store): median {statistics.median(runs):.2f} s, "
           f"max {max(runs):.2f} s; {summary.total} breaches")
     for rule, seconds in slowest:
@@ -79,18 +81,20 @@ def month_file(engine, folder: Path) -> tuple[Path, int]:
     return path, n
 
 
-def monthly_import(engine) -> None:
+def monthly_import(engine, rec) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path, n = month_file(engine, Path(tmp))
         t0 = time.perf_counter()
         report = import_files(engine, [path], username="bench")
         total = time.perf_counter() - t0
     rules = report.rules.seconds if report.rules else float("nan")
+    rec.add("monthly import of month(D) with the evaluation", "single", [total * 1000],
+            rows=n, rules_ms=round(rules * 1000))
     print(f"monthly import of {n:,} payments with the evaluation: {total:.1f} s "
           f"(of which the rules {rules:.1f} s)")
 
 
-def api(engine) -> None:
+def api(engine, rec) -> None:
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     import app as app_module
     from data import accounts
@@ -102,13 +106,15 @@ def api(engine) -> None:
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {accounts.issue_token(engine, name)}"
     as_of = data_as_of(engine)
     other = as_of.replace(day=1) - timedelta(days=1)
+    rec.baseline(engine, as_of, API_REPEAT)
     print(f"{'GET /api/v1/warnings':34s} {'p50':>8s} {'p95':>8s} {'rows':>6s}")
     for label, query, clear in (
-            ("stored date, cold", {"as_of": as_of.isoformat()}, True),
-            ("stored date, warm", {"as_of": as_of.isoformat()}, False),
-            ("level=red, warm", {"as_of": as_of.isoformat(), "level": "red"}, False),
-            (f"{other} (evaluated), cold", {"as_of": other.isoformat()}, True),
-            (f"{other} (evaluated), warm", {"as_of": other.isoformat()}, False)):
+            ("stored date", {"as_of": as_of.isoformat()}, True),
+            ("stored date", {"as_of": as_of.isoformat()}, False),
+            ("level=red", {"as_of": as_of.isoformat(), "level": "red"}, False),
+            (f"{other} (evaluated)", {"as_of": other.isoformat()}, True),
+            (f"{other} (evaluated)", {"as_of": other.isoformat()}, False)):
+        kind = "cold" if clear else "warm"
         runs = []
         for _ in range(API_REPEAT):
             if clear:
@@ -118,8 +124,10 @@ def api(engine) -> None:
             runs.append((time.perf_counter() - t0) * 1000)
             if res.status_code != 200:
                 sys.exit(f"{label}: HTTP {res.status_code}")
-        print(f"{label:34s} {pct(runs, .5):6.0f}ms {pct(runs, .95):6.0f}ms "
-              f"{len(res.get_json()['rows']):6d}")
+        rows = len(res.get_json()["rows"])
+        rec.add(f"GET /api/v1/warnings {label}", kind, runs, rows=rows)
+        print(f"{label + ', ' + kind:34s} {quantile(runs, .5):6.0f}ms "
+              f"{quantile(runs, .95):6.0f}ms {rows:6d}")
 
 
 def main() -> None:
@@ -127,10 +135,14 @@ def main() -> None:
     add_store_args(ap, repeat=3)
     args = ap.parse_args()
     engine = open_store(args)
-    print(f"store: {engine.url.render_as_string(hide_password=True)}  D = {data_as_of(engine)}")
-    rules_run(engine, args.repeat)
-    monthly_import(engine)
-    api(engine)
+    rec = recorder(args, engine, "rules_speed")
+    as_of = data_as_of(engine)
+    print(f"store: {engine.url.render_as_string(hide_password=True)}  D = {as_of}")
+    rec.baseline(engine, as_of, args.repeat)
+    rules_run(engine, args.repeat, rec)
+    rec.baseline(engine, as_of, 1)
+    monthly_import(engine, rec)
+    api(engine, rec)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,12 @@ def add_store_args(ap: argparse.ArgumentParser, repeat: int) -> None:
     ap.add_argument("--db", help="SQLAlchemy URL (default: instance/bench-SCALE.db)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=repeat)
+    add_json_arg(ap)
+
+
+def add_json_arg(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--json", type=Path, metavar="PATH",
+                    help="also add the measurements to this results file (bench/results.py)")
 
 
 def payment_count(engine: Engine) -> int:
@@ -39,6 +45,16 @@ def open_store(args: argparse.Namespace) -> Engine:
         load_demo(engine, scale=args.scale, seed=args.seed, history=True)
         print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
     return engine
+
+
+def recorder(args: argparse.Namespace, engine: Engine, script: str):
+    """The script's Recorder on this store (recording nothing without
+    --json), with the store's sizes recorded."""
+    from bench.results import Recorder
+
+    rec = Recorder(args.json, script, engine.dialect.name, args.scale)
+    rec.store(engine)
+    return rec
 
 
 def signed_in_client(server, engine, role: str = "staff"):
