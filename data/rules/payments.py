@@ -140,7 +140,7 @@ def duplicate_payment(ctx: Context) -> list[Breach]:
     acct = func.nullif(func.trim(func.coalesce(p.c.payee_acct_no, "")), "")
     base = (select(p.c.pay_cert_id, p.c.agency_code, p.c.amount, p.c.pay_date,
                    p.c.payee_acct_name.label("payee"), acct.label("acct"))
-            .where(*_to_d(ctx)).cte("to_d"))
+            .where(*_to_d(ctx)).subquery("to_d"))
     order = (base.c.pay_date, base.c.pay_cert_id)
     by_account = select(
         base.c.pay_cert_id, base.c.pay_date,
