@@ -42,7 +42,7 @@ PAYMENT_HEADER = ["PAY_CERT_ID", "FISCAL_YEAR", "PAY_DATE", "MOF_DIV_CODE", "AGE
                   "USE_DES", "AMOUNT"]
 EXP_FUNC = ["2010101", "2010102", "2050201", "2080501", "2100201", "2120101"]
 DEP_ECO = ["30101", "30102", "30201", "30211", "30216"]
-ROWS_BY_SCALE = {"tiny": 20_000, "small": 200_000, "nanhu": 2_000_000, "province": 5_000_000}
+ROWS_BY_SCALE = {"tiny": 20_000, "small": 200_000, "nanhu": 2_000_000, "province": 20_000_000}
 
 
 def write_csv(path: Path, header: list[str], rows) -> None:
@@ -116,11 +116,13 @@ def main() -> None:
     prepare(url)
     engine = make_engine(url)
     rec = Recorder(args.json, "import_payments", engine.dialect.name, args.scale)
-    import_files(engine, dims, username="bench")
+    import_files(engine, dims, username="bench", evaluate_rules=False)
     runs = [("first import", payment)] + ([] if args.once else [("re-import", payment)])
     for label, path in runs:
         t0 = time.perf_counter()
-        report = import_files(engine, [path], username="bench")
+        # The rules are rules_speed's: its generated payments have no quotas,
+        # so every one would be a breach here.
+        report = import_files(engine, [path], username="bench", evaluate_rules=False)
         seconds = time.perf_counter() - t0
         rows = report.total_rows
         print(f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s; "

@@ -80,6 +80,8 @@ def arguments(script: str, engine: str, scale: str, url: str | None) -> list[str
     if script == "faults":
         return args + ["--engine", engine]
     if script == "import_payments":
+        # A province's 20M rows once: the re-import would double a long run.
+        args += ["--once"] if scale == "province" else []
         return args + (["--db", fresh_database(url)] if engine == "postgresql" else [])
     return args + (["--db", url] if url else [])
 
