@@ -15,6 +15,8 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, text
 
+from data import search
+
 TABLE = "payment"
 KEY = "fiscal_year"
 DEFAULT = f"{TABLE}_default"
@@ -30,8 +32,11 @@ def partition_name(year: int) -> str:
 
 
 def include_name(name: str | None, type_: str, _parents) -> bool:
-    """Alembic's filter: partitions are not tables of the schema."""
-    return not (type_ == "table" and name and _NAME.fullmatch(name))
+    """Alembic's filter: what the store holds beside data/schema.py's tables,
+    the partitions and the search index (data/search.py), is not compared."""
+    if not name:
+        return True
+    return not ((type_ == "table" and _NAME.fullmatch(name)) or search.is_index_part(name, type_))
 
 
 def conflict_columns(conn: Connection, table: str, key: list[str]) -> list[str]:

@@ -166,11 +166,23 @@ def _columns(conn: Connection, ds: d.Dataset):
 
 
 def _executemany_upsert(conn: Connection, ds: d.Dataset):
-    """Plain driver executemany: the per-row parameter processing of a
-    compiled statement cost more than the database's own work on large files."""
+    """SQLite: the chunk goes by plain driver executemany (the per-row
+    parameter processing of a compiled statement cost more than the
+    database's own work on large files) into a temporary staging table, then
+    one INSERT … SELECT … ON CONFLICT moves it into the table. The search
+    index's triggers on payment (data/search.py) then write a chunk's trigrams
+    at once: FTS5 writes out what it holds at each statement's savepoint, so a
+    statement per row would cost it a segment per row."""
     quote, columns, on_conflict = _columns(conn, ds)
-    sql = (f"INSERT INTO {quote(ds.table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['?'] * len(columns))}) {on_conflict}")
+    table, stage = quote(ds.table.name), quote(f"stage_{ds.table.name}")
+    column_list = ", ".join(quote(c) for c in columns)
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{stage}")
+    # untyped columns keep each value as given; the table's types apply on the move
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage} ({column_list})")
+    fill = f"INSERT INTO temp.{stage} VALUES ({', '.join(['?'] * len(columns))})"
+    # WHERE true: without it SQLite would read ON CONFLICT as a join's constraint
+    move = (f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM temp.{stage} "
+            f"WHERE true {on_conflict}")
     getter = itemgetter(*columns)
     # SQLite stores what SQLAlchemy would: ISO date text, numbers for Numeric, 0/1.
     convert = []
@@ -198,7 +210,9 @@ def _executemany_upsert(conn: Connection, ds: d.Dataset):
             ids = [r["pay_cert_id"] for r in rows]
             earlier = conn.execute(select(p.c.fiscal_year, p.c.pay_ym)
                                    .where(p.c.pay_cert_id.in_(ids)).distinct()).all()
-        conn.exec_driver_sql(sql, list(params(rows)))
+        conn.exec_driver_sql(fill, list(params(rows)))
+        conn.exec_driver_sql(move)
+        conn.exec_driver_sql(f"DELETE FROM temp.{stage}")
         return earlier
 
     return write

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Connection, Engine, and_, func, or_, select
 
 from data import schema as s
+from data import search as search_index
 from data.hierarchy import hierarchies
 from data.masking import mask_account, mask_name
 from data.measures import ratio
@@ -92,20 +93,14 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
 
     conds = [p.c.fiscal_year == scope.fiscal_year, p.c.pay_date <= end,
              *scope_conditions(p, scope, h), *extra(p)]
-    if search is not None:
-        # SQLite's LIKE already ignores ASCII case (and its lower() folds nothing
-        # else), so plain LIKE there gives the same matches without a lower() per row.
-        has = ((lambda c: c.contains(search, autoescape=True)) if engine.dialect.name == "sqlite"
-               else (lambda c: c.icontains(search, autoescape=True)))
-        # a masked viewer's search must not probe the hidden names
-        searched = [p.c.use_des, p.c.pay_cert_id] + ([] if scope.masked else [p.c.payee_acct_name])
-        conds.append(or_(*(has(c) for c in searched)))
     order = [p.c[key].desc() if desc else p.c[key].asc()]
     if key != "pay_cert_id":
         order.append(p.c.pay_cert_id.desc() if desc else p.c.pay_cert_id.asc())
-    stmt = (select(*[c for c in p.c if c.name != "pay_ym"]).where(and_(*conds))
-            .order_by(*order).offset(offset).limit(limit))
     with engine.connect() as conn:
+        if search is not None:
+            conds += _search_conditions(conn, search, scope.masked)
+        stmt = (select(*[c for c in p.c if c.name != "pay_ym"]).where(and_(*conds))
+                .order_by(*order).offset(offset).limit(limit))
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
         if search is None:
             total = paid_by(conn, scope, h, [], extra, count=True).get((), 0)
@@ -125,3 +120,22 @@ def payments(engine: Engine, scope: Scope, bgt_id: str | None = None, search: st
             r["payee_acct_name"] = mask_name(r["payee_acct_name"])
             r["payee_acct_no"] = mask_account(r["payee_acct_no"])
     return Page(rows=rows, total=total)
+
+
+def _search_conditions(conn: Connection, term: str, masked: bool) -> list:
+    """The payments whose purpose, voucher or payee contains `term`, the
+    payee not for a masked scope (its search must not probe hidden names):
+    case-insensitive as LIKE on SQLite (ASCII only) and ILIKE on PostgreSQL
+    compare, with %, _ and the escape character of the term taken literally.
+    The search index (data/search.py) only narrows the rows LIKE reads:
+    PostgreSQL's planner uses its trigram indexes by itself; SQLite is given
+    the rowids its index names."""
+    p = s.payment
+    searched = [p.c.use_des, p.c.pay_cert_id] + ([] if masked else [p.c.payee_acct_name])
+    if conn.dialect.name != "sqlite":
+        pattern = "%" + "".join("/" + ch if ch in "/%_" else ch for ch in term) + "%"
+        return [or_(*(c.ilike(pattern, escape="/") for c in searched))]
+    # SQLite's LIKE ignores ASCII case by itself (and its lower() folds nothing more)
+    found = or_(*(c.contains(term, autoescape=True) for c in searched))
+    narrowed = search_index.narrowing(conn, p, term)
+    return [found] if narrowed is None else [narrowed, found]
