@@ -142,6 +142,7 @@ payment = Table(
     Index(None, "agency_code", "pay_date"),
     Index(None, "bgt_id"),
     Index(None, "pro_code"),
+    Index(None, "amount", "pay_cert_id"),  # the payment grid sorted by amount
 )
 
 revenue = Table(
