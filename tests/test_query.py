@@ -7,10 +7,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
-from data import measures
+from data import measures, schema
 from data import query as q
+from data.query.base import to_date
 from data.rules import band
 from tests.querycheck import Reference, RefScope, synth_engine  # noqa: F401 (fixture)
 
@@ -153,7 +154,35 @@ def test_payments_to_d_read_the_aggregate(store):
     assert not any("FROM payment" in sql for sql in month_end)
     assert any("agg_payment_month" in sql for sql in month_end)
     raw = [sql for sql in mid if "FROM payment" in sql]
-    assert raw and all("pay_date >=" in sql and "pay_date <=" in sql for sql in raw)
+    assert raw and all(("pay_date >=" in sql or "pay_date >" in sql) and "pay_date <=" in sql
+                       for sql in raw)
+
+
+def test_the_latest_day_reads_its_month_from_the_aggregate(store):
+    """As of the last payment date of its month, month(D)'s aggregate slice
+    holds exactly the payments to D: the payment table is only asked whether
+    a later one exists, and the figures are the same as summed from it."""
+    eng, _ = store
+    p = schema.payment
+    with eng.connect() as conn:
+        latest = to_date(conn.execute(select(func.max(p.c.pay_date))).scalar())
+        by_agency = dict(conn.execute(
+            select(p.c.agency_code, func.sum(p.c.amount))
+            .where(p.c.fiscal_year == latest.year, p.c.pay_date <= latest)
+            .group_by(p.c.agency_code)).all())
+    seen: list[str] = []
+
+    def capture(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(eng, "before_cursor_execute", capture)
+    try:
+        rows = q.execution(eng, q.Scope(as_of=latest), "agency")
+    finally:
+        event.remove(eng, "before_cursor_execute", capture)
+    raw = [sql for sql in seen if "FROM payment" in sql]
+    assert raw and all(sql.startswith("SELECT EXISTS") for sql in raw)
+    assert {r.code: r.paid for r in rows if r.paid} == {k: v for k, v in by_agency.items() if v}
 
 
 def test_bad_drill_arguments(store):

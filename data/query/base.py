@@ -12,6 +12,7 @@ from sqlalchemy import Engine, and_, false, func, select, union_all
 
 from data import schema as s
 from data.hierarchy import Hierarchies, Tree, hierarchies
+from data.month_slices import complete_month
 from data.query.scope import Scope, scope_end
 
 def ym(d: date) -> int:
@@ -77,12 +78,13 @@ def paid_by(conn, scope: Scope, h: Hierarchies, cols: Sequence[str], extra: Extr
              *, fy: int | None = None, end: date | None = None,
              since: date | None = None, count: bool = False) -> dict[tuple, int]:
     """Σ payments to D (or the number of them, `count`) grouped by `cols`:
-    aggregate months before month(D) UNION ALL raw payments of month(D) up to D.
+    aggregate months before month(D) UNION ALL raw payments of month(D) up to D
+    (the aggregate's month(D) too when it holds just those: data/month_slices.py).
     `since` (a month's first day) drops earlier months."""
     fy = scope.fiscal_year if fy is None else fy
     end = scope_end(scope) if end is None else end
     a, p = s.agg_payment_month, s.payment
-    whole_month = end == month_end(end.year, end.month)
+    whole_month = complete_month(conn, end, fy)
 
     def part(t, is_agg: bool):
         measure = (func.sum(t.c.n_payments) if is_agg else func.count()) if count \

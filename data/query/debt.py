@@ -18,6 +18,7 @@ from sqlalchemy import Engine, and_, func, or_, select, union_all
 from data import schema as s
 from data.hierarchy import hierarchies
 from data.measures import ratio
+from data.month_slices import complete_month
 from data.query.base import in_codes, in_regions, month_end, num, region_codes, to_date, ym
 from data.query.members import own_regions, own_sum
 from data.query.scope import QueryError, Scope
@@ -429,10 +430,11 @@ def bond_spending(engine: Engine, scope: Scope, bond: str, project: str) -> dict
 def _spent(conn, as_of: date, cols: tuple[str, ...],
            where: Callable[[object], list]) -> dict[tuple, int]:
     """Σ payments of any fiscal year paid on or before D grouped by `cols`:
-    the aggregate's whole months before month(D) (month(D) too when D is its
-    last day), plus the raw payments of month(D) up to D."""
+    the aggregate's whole months before month(D) (month(D) too when it holds
+    just the payments up to D: data/month_slices.py), plus the raw payments
+    of month(D) up to D."""
     a, p = s.agg_payment_month, s.payment
-    whole_month = as_of == month_end(as_of.year, as_of.month)
+    whole_month = complete_month(conn, as_of)
 
     def part(t, conds):
         group = [t.c[c] for c in cols]

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, literal_column, select
 
 from data import schema as s
 from data.hierarchy import Tree
+from data.month_slices import complete_month
 from data.rules.breach import Breach
 from data.rules.grading import fen_of_yuan, rounded, to_decimal
 from data.rules.registry import RULES
@@ -120,7 +121,8 @@ class Context:
         year(D) (any year with any_year) and PAY_DATE ≤ D, refunds included;
         `since` (the first day of a month) starts the range later. Whole
         months before month(D) come from agg_payment_month, the days of
-        month(D) from the payment table."""
+        month(D) from the payment table (from the aggregate too when it holds
+        just those: data/month_slices.py)."""
         conds = where or (lambda _t: [])
         out: dict[tuple, int] = defaultdict(int)
 
@@ -134,9 +136,13 @@ class Context:
 
         p, a = s.payment, s.agg_payment_month
         month_start = self.as_of.replace(day=1)
-        add(a, [a.c.pay_ym < month_number(self.as_of)]
+        whole = complete_month(self.conn, self.as_of, None if any_year else self.year)
+        add(a, [a.c.pay_ym <= month_number(self.as_of) if whole
+                else a.c.pay_ym < month_number(self.as_of)]
             + ([a.c.pay_ym >= month_number(since)] if since else []))
-        add(p, [p.c.pay_date >= max(month_start, since or month_start), p.c.pay_date <= self.as_of])
+        if not whole:
+            add(p, [p.c.pay_date >= max(month_start, since or month_start),
+                    p.c.pay_date <= self.as_of])
         return dict(out)
 
     # -- breaches ----------------------------------------------------------------------
