@@ -166,13 +166,20 @@ _INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def versioned_asset(app: dash.Dash, path: str) -> str:
+    """An asset's URL naming its version (`?m=` its modification time, as
+    Dash links the assets it finds), so browsers may keep it (service/static.py)."""
+    mtime = int(os.path.getmtime(os.path.join(app.config.assets_folder, path)))
+    return f"{app.get_asset_url(path)}?m={mtime}"
+
+
 def index_string(app: dash.Dash) -> str:
     return (_INDEX
-            .replace("[LIGHT]", app.get_asset_url(THEMES[light_theme()]))
-            .replace("[DARK]", app.get_asset_url(THEMES[KIOSK_THEME]))
-            .replace("[ICONS]", app.get_asset_url("vendor/bootstrap-icons/bootstrap-icons.min.css"))
-            .replace("[FONT]", app.get_asset_url("vendor/noto-sans-sc/noto-sans-sc.css"))
-            .replace("[PLOTLY_ZH]", app.get_asset_url("vendor/plotly-locales/zh-cn.js")))
+            .replace("[LIGHT]", versioned_asset(app, THEMES[light_theme()]))
+            .replace("[DARK]", versioned_asset(app, THEMES[KIOSK_THEME]))
+            .replace("[ICONS]", versioned_asset(app, "vendor/bootstrap-icons/bootstrap-icons.min.css"))
+            .replace("[FONT]", versioned_asset(app, "vendor/noto-sans-sc/noto-sans-sc.css"))
+            .replace("[PLOTLY_ZH]", versioned_asset(app, "vendor/plotly-locales/zh-cn.js")))
 
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
