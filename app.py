@@ -76,7 +76,7 @@ def create_app() -> dash.Dash:
     cli.register(server)
     init_auth(server)
     init_i18n(server)
-    static.init_static(server)
+    static.init_static(server, ROOT / "assets")
     server.register_blueprint(api)
     csrf.exempt(api)  # bearer tokens, not cookies: nothing to forge
     server.register_blueprint(files)

@@ -9,12 +9,17 @@ responses go over the wire.
 - Text responses (bundles, stylesheets, Dash's JSON) are sent gzip-compressed
   to a browser that accepts it; a static file is compressed once per process
   and kept, a data response is compressed as it is sent. HTML pages are not
-  (the sign-in form carries its CSRF token next to what the URL reflects)."""
+  (the sign-in form carries its CSRF token next to what the URL reflects).
+- dcc.Graph loads plotly.js from `PLOTLY_URL` when a page first shows a
+  chart; the app answers with its own build holding only the trace types it
+  draws (assets/vendor/plotly, made by scripts/vendor_assets.sh): 1.4 MB
+  instead of 4.7, which a browser starts in a third of the time."""
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, send_file
 from flask.sessions import SecureCookieSessionInterface
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
@@ -24,6 +29,8 @@ COMPRESSIBLE = frozenset({"text/css", "text/javascript", "application/javascript
 MIN_SIZE = 1024  # smaller bodies gain less than the header costs
 LEVEL = 6
 YEAR = 365 * 24 * 3600
+PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+PLOTLY_BUNDLE = Path("vendor") / "plotly" / "plotly-app.min.js"  # under assets/
 
 # (path, validator, length) → gzip body: the static files are few and fixed.
 _compressed: dict[tuple[str, str, int], bytes] = {}
@@ -110,6 +117,14 @@ def _after(response: Response) -> Response:
     return _compress(response)
 
 
-def init_static(server: Flask) -> None:
+def init_static(server: Flask, assets_folder: Path) -> None:
+    bundle = assets_folder / PLOTLY_BUNDLE
+
+    def plotly_bundle():
+        if request.path == PLOTLY_URL:
+            return send_file(bundle, mimetype="text/javascript", conditional=True)
+        return None
+
     server.session_interface = SessionInterface()
+    server.before_request(plotly_bundle)
     server.after_request(_after)

@@ -8,14 +8,14 @@ import re
 from pathlib import Path
 
 import dash
-import plotly
+from plotly.offline import get_plotlyjs_version
 
 from tests.sessions import signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 RENDERER = Path(dash.__file__).parent / "dash-renderer" / "build" / "dash_renderer.min.js"
-PLOTLY = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY = ROOT / "assets" / "vendor" / "plotly" / "plotly-app.min.js"
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
@@ -108,3 +108,36 @@ def test_dash_json_is_gzipped_when_accepted_and_html_never(server, engine):
     sign_in_form = server.test_client().get("/login", headers=GZIP)
     assert sign_in_form.status_code == 200 and "Content-Encoding" not in sign_in_form.headers
 
+
+def test_charts_get_the_apps_plotly_build(server, engine):
+    client = server.test_client()
+    res = client.get(PLOTLY_URL)
+    assert res.status_code == 200 and res.mimetype == "text/javascript"
+    assert res.data == PLOTLY.read_bytes()
+    assert len(res.data) < 2_000_000  # the full bundle is 4.7 MB
+
+
+def test_the_plotly_build_matches_the_figures_and_holds_every_trace_drawn():
+    banner = re.match(r"/\* plotly\.js (\S+) \(MIT\), traces: ([a-z ]+) \*/",
+                      PLOTLY.read_text()[:200])
+    assert banner, "assets/vendor/plotly/plotly-app.min.js has no banner"
+    version, traces = banner.group(1), set(banner.group(2).split())
+    assert version == get_plotlyjs_version()  # the plotly.js plotly (Python) writes figures for
+    source = "\n".join(p.read_text() for folder in ("components", "pages")
+                       for p in (ROOT / folder).rglob("*.py"))
+    drawn = {name.lower() for name in re.findall(r"\bgo\.([A-Z][a-z]+)\(", source)}
+    drawn -= {"figure", "layout"}
+    drawn |= set(re.findall(r"[\"']type[\"']\s*:\s*[\"'](\w+)[\"']", source)) & KNOWN_TRACES
+    assert drawn, "no trace found: the pattern no longer matches how charts are made"
+    assert drawn <= traces, f"not in the plotly.js build: {drawn - traces} (scripts/vendor_assets.sh)"
+
+
+# trace types of plotly.js, to tell a trace's `type` from other keys named type
+KNOWN_TRACES = {
+    "bar", "barpolar", "box", "candlestick", "carpet", "choropleth", "choroplethmap", "cone",
+    "contour", "contourcarpet", "densitymap", "funnel", "funnelarea", "heatmap", "histogram",
+    "histogram2d", "histogram2dcontour", "icicle", "image", "indicator", "isosurface", "mesh3d",
+    "ohlc", "parcats", "parcoords", "pie", "sankey", "scatter", "scatter3d", "scattercarpet",
+    "scattergeo", "scattergl", "scattermap", "scatterpolar", "scatterpolargl", "scattersmith",
+    "scatterternary", "splom", "streamtube", "sunburst", "surface", "table", "treemap", "violin",
+    "volume", "waterfall"}
