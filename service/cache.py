@@ -75,7 +75,7 @@ def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     try:
         # The version is read where the figures are: a lagging standby's figures
         # are cached under its own, older version.
-        key = "q:" + hashlib.sha256((call + repr(data_version(engine))).encode()).hexdigest()
+        key = "q:" + hashlib.sha256((call + repr(_version(engine))).encode()).hexdigest()
         hit = _cache.get(key)
         if hit is not None:
             return hit
@@ -89,6 +89,24 @@ def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     _cache.set(key, value)
     _cache.set(last_key, value)
     return value
+
+
+def _version(engine) -> int:
+    """The data version of the store behind `engine`, read once per request:
+    a page asks the cache dozens of times (a grid row may), and one request
+    sees one version. A request that bumps it calls forget_version()."""
+    if not has_request_context():
+        return data_version(engine)
+    seen = g.setdefault("data_versions", {})
+    if engine not in seen:
+        seen[engine] = data_version(engine)
+    return seen[engine]
+
+
+def forget_version() -> None:
+    """After a write in this request that bumped the data version: read it again."""
+    if has_request_context():
+        g.pop("data_versions", None)
 
 
 def _mark_stale() -> None:

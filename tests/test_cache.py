@@ -49,6 +49,24 @@ def test_computed_once_per_data_version(cached_app, engine):
     assert cache.cached_call(counted, 21) == 42 and calls(cached_app) == 3
 
 
+def test_a_request_reads_the_version_once(cached_app, engine):
+    """A page asks the cache many times per request (a grid row may): the
+    version is read once, and again only after a write that says so."""
+    app = Flask(__name__)
+    cache.init_cache(app)
+    with app.test_request_context():
+        assert cache.cached_call(counted, 3) == 6 and calls(cached_app) == 1
+        with engine.begin() as conn:
+            bump_data_version(conn)
+        assert cache.cached_call(counted, 3) == 6 and calls(cached_app) == 1  # one version
+        cache.forget_version()
+        assert cache.cached_call(counted, 3) == 6 and calls(cached_app) == 2
+    with app.test_request_context():  # the next request reads it anew
+        with engine.begin() as conn:
+            bump_data_version(conn)
+        assert cache.cached_call(counted, 3) == 6 and calls(cached_app) == 3
+
+
 def test_an_import_invalidates(cached_app, engine, tmp_path):
     from data.importer import import_files
 
