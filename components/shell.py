@@ -261,6 +261,7 @@ def _icon(name: str) -> html.I:
 
 
 PROBLEMS_PATH = "/problems"  # 问题闭环
+URL_WRITER = "url-filters"  # the Location the filters write the URL through
 
 
 def problem_href(problem_id: int) -> str:
@@ -328,6 +329,11 @@ def layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            # The filters write the URL through a Location of their own: a
+            # callback reading `url` would otherwise wait at every page load
+            # for the filters' callback, which waits for the status poll.
+            # Location components follow each other through the history.
+            dcc.Location(id=URL_WRITER, refresh="callback-nav"),
             dcc.Store(id="shell-status"),
             dcc.Store(id="shell-reload"),
             dcc.Store(id="shell-reload-hours", data=kiosk_reload_hours()),
