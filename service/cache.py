@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask_caching import Cache
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import data_version, database_url, get_engine, read_engine, replica_failed
@@ -94,7 +95,7 @@ def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
 def _version(engine) -> int:
     """The data version of the store behind `engine`, read once per request:
     a page asks the cache dozens of times (a grid row may), and one request
-    sees one version. A request that bumps it calls forget_version()."""
+    sees one version, until it writes (_wrote)."""
     if not has_request_context():
         return data_version(engine)
     seen = g.setdefault("data_versions", {})
@@ -103,8 +104,10 @@ def _version(engine) -> int:
     return seen[engine]
 
 
-def forget_version() -> None:
-    """After a write in this request that bumped the data version: read it again."""
+@event.listens_for(Engine, "commit")
+def _wrote(_conn) -> None:
+    """A commit in this request may have bumped the data version (a threshold
+    change, then the page again): the next cached call reads it anew."""
     if has_request_context():
         g.pop("data_versions", None)
 
