@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import shell
 from pages._shared import exports, grid_data, shell_data  # noqa: F401  (registers their callbacks)
-from service import cache, cli
+from service import cache, cli, static
 from service.api import api
 from service.auth import csrf, init_auth
 from service.files import files
@@ -76,6 +76,7 @@ def create_app() -> dash.Dash:
     cli.register(server)
     init_auth(server)
     init_i18n(server)
+    static.init_static(server, ROOT / "assets")
     server.register_blueprint(api)
     csrf.exempt(api)  # bearer tokens, not cookies: nothing to forge
     server.register_blueprint(files)

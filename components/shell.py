@@ -166,13 +166,20 @@ _INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def versioned_asset(app: dash.Dash, path: str) -> str:
+    """An asset's URL naming its version (`?m=` its modification time, as
+    Dash links the assets it finds), so browsers may keep it (service/static.py)."""
+    mtime = int(os.path.getmtime(os.path.join(app.config.assets_folder, path)))
+    return f"{app.get_asset_url(path)}?m={mtime}"
+
+
 def index_string(app: dash.Dash) -> str:
     return (_INDEX
-            .replace("[LIGHT]", app.get_asset_url(THEMES[light_theme()]))
-            .replace("[DARK]", app.get_asset_url(THEMES[KIOSK_THEME]))
-            .replace("[ICONS]", app.get_asset_url("vendor/bootstrap-icons/bootstrap-icons.min.css"))
-            .replace("[FONT]", app.get_asset_url("vendor/noto-sans-sc/noto-sans-sc.css"))
-            .replace("[PLOTLY_ZH]", app.get_asset_url("vendor/plotly-locales/zh-cn.js")))
+            .replace("[LIGHT]", versioned_asset(app, THEMES[light_theme()]))
+            .replace("[DARK]", versioned_asset(app, THEMES[KIOSK_THEME]))
+            .replace("[ICONS]", versioned_asset(app, "vendor/bootstrap-icons/bootstrap-icons.min.css"))
+            .replace("[FONT]", versioned_asset(app, "vendor/noto-sans-sc/noto-sans-sc.css"))
+            .replace("[PLOTLY_ZH]", versioned_asset(app, "vendor/plotly-locales/zh-cn.js")))
 
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -254,6 +261,7 @@ def _icon(name: str) -> html.I:
 
 
 PROBLEMS_PATH = "/problems"  # 问题闭环
+URL_WRITER = "url-filters"  # the Location the filters write the URL through
 
 
 def problem_href(problem_id: int) -> str:
@@ -321,6 +329,11 @@ def layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            # The filters write the URL through a Location of their own: a
+            # callback reading `url` would otherwise wait at every page load
+            # for the filters' callback, which waits for the status poll.
+            # Location components follow each other through the history.
+            dcc.Location(id=URL_WRITER, refresh="callback-nav"),
             dcc.Store(id="shell-status"),
             dcc.Store(id="shell-reload"),
             dcc.Store(id="shell-reload-hours", data=kiosk_reload_hours()),

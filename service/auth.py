@@ -30,6 +30,7 @@ from data.audit import record
 from data.db import get_engine
 from data.i18n import LANGUAGES
 from service import page_pdf
+from service.static import is_static
 
 auth = Blueprint("auth", __name__, template_folder="templates")
 PRINT_ENTRY = "/print/enter"  # where the server's printing Chromium comes in (service/page_pdf.py)
@@ -145,7 +146,7 @@ def _gate():
 
 def _csrf_cookie(response):
     """Hand the page its CSRF token for the Dash renderer's header."""
-    if request.path.startswith(("/api/", "/assets/", "/_dash-component-suites/")):
+    if request.path.startswith("/api/") or is_static(request.path):
         return response
     response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
                         secure=_secure_cookies(), httponly=False)

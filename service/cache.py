@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask_caching import Cache
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import data_version, database_url, get_engine, read_engine, replica_failed
@@ -75,7 +76,7 @@ def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     try:
         # The version is read where the figures are: a lagging standby's figures
         # are cached under its own, older version.
-        key = "q:" + hashlib.sha256((call + repr(data_version(engine))).encode()).hexdigest()
+        key = "q:" + hashlib.sha256((call + repr(_version(engine))).encode()).hexdigest()
         hit = _cache.get(key)
         if hit is not None:
             return hit
@@ -89,6 +90,26 @@ def _through_cache(engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T
     _cache.set(key, value)
     _cache.set(last_key, value)
     return value
+
+
+def _version(engine) -> int:
+    """The data version of the store behind `engine`, read once per request:
+    a page asks the cache dozens of times (a grid row may), and one request
+    sees one version, until it writes (_wrote)."""
+    if not has_request_context():
+        return data_version(engine)
+    seen = g.setdefault("data_versions", {})
+    if engine not in seen:
+        seen[engine] = data_version(engine)
+    return seen[engine]
+
+
+@event.listens_for(Engine, "commit")
+def _wrote(_conn) -> None:
+    """A commit in this request may have bumped the data version (a threshold
+    change, then the page again): the next cached call reads it anew."""
+    if has_request_context():
+        g.pop("data_versions", None)
 
 
 def _mark_stale() -> None:

@@ -71,6 +71,10 @@ def test_region_selector_writes_the_url(live_server, page, browser_store):
         f"document.querySelector('.page-title') && "
         f"document.querySelector('.page-title').innerText.includes('{child[1]}')",
         timeout=15_000)
+    # the shell's `url` follows the URL the filters wrote: the navigation keeps the region
+    page.wait_for_function(
+        f"document.querySelector('.shell-nav a').getAttribute('href').includes('mof_div={child[0]}')",
+        timeout=10_000)
     page.go_back()
     page.wait_for_function("!window.location.search.includes('mof_div')", timeout=10_000)
     assert page.off_host() == []

@@ -49,6 +49,26 @@ def test_computed_once_per_data_version(cached_app, engine):
     assert cache.cached_call(counted, 21) == 42 and calls(cached_app) == 3
 
 
+def test_a_request_reads_the_version_once(cached_app, engine, monkeypatch):
+    """A page asks the cache many times per request (a grid row may): the
+    version is read once, and again after a write in the same request."""
+    reads = []
+    read = cache.data_version
+    monkeypatch.setattr(cache, "data_version", lambda e: reads.append(e) or read(e))
+    app = Flask(__name__)
+    cache.init_cache(app)
+    with app.test_request_context():
+        assert [cache.cached_call(counted, x) for x in (1, 2, 3, 1)] == [2, 4, 6, 2]
+        assert len(reads) == 1 and calls(cached_app) == 3
+        with engine.begin() as conn:  # e.g. a threshold change, then the page again
+            bump_data_version(conn)
+        assert cache.cached_call(counted, 1) == 2 and calls(cached_app) == 4  # the new version
+        assert len(reads) == 2
+    with app.test_request_context():  # the next request reads it anew
+        cache.cached_call(counted, 1)
+        assert len(reads) == 3 and calls(cached_app) == 4
+
+
 def test_an_import_invalidates(cached_app, engine, tmp_path):
     from data.importer import import_files
 

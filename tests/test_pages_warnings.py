@@ -260,6 +260,17 @@ def test_threshold_change_needs_staff_and_is_recorded(writable):
         assert 30_000 <= after[code].value < 50_000 and after[code].level == "yellow"
 
 
+def test_the_request_that_changes_a_threshold_shows_it(writable):
+    """The cache reads the data version once per request: the change bumps
+    it, and what the same request reads afterwards is the new setting."""
+    keys = [t.key for t in RULES["LARGE_CASH"].thresholds]
+    with viewing_as(writable.server, writable.clerk):
+        assert view.rule_settings()["LARGE_CASH"].thresholds[keys[0]] == 50000
+        view.change_rule_setting(writable.clerk, "LARGE_CASH", enabled=True,
+                                 thresholds={keys[0]: "30000", keys[1]: "200000"})
+        assert view.rule_settings()["LARGE_CASH"].thresholds[keys[0]] == 30000
+
+
 @pytest.mark.parametrize("values, says", [
     ({"0": "abc"}, "应为数字"),
     ({"0": "-5"}, "不能为负数"),

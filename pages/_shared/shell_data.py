@@ -57,7 +57,7 @@ def filter_options(state: dict | None):
 
 
 @callback(
-    Output("url", "search"),
+    Output(shell.URL_WRITER, "search"),
     Output("f-region", "options"), Output("f-year", "options"),
     Output("f-region", "value"), Output("f-year", "value"), Output("f-asof", "date"),
     Output("f-fund", "value"),
@@ -67,7 +67,8 @@ def filter_options(state: dict | None):
     Input("shell-status", "data"),
 )
 def sync_filters(search, region, year, as_of, fund, state):
-    """URL → selectors (load, back button, links); selectors → URL. Options
+    """URL → selectors (load, back button, links); selectors → URL (written
+    through shell.URL_WRITER, which `url` follows). Options
     travel with the values: a dropdown drops a value missing from its options,
     which would otherwise erase the URL's filter before the options arrive."""
     params = urlstate.parse(search)

@@ -69,7 +69,9 @@ def problem_cell(held: dict[tuple[str, str], int | None], overdue: set[int], b: 
 
 
 def row(b: Breach, names: Names, state_params: dict[str, str],
-        held: dict[tuple[str, str], int | None], overdue: set[int]) -> dict[str, Any]:
+        held: dict[tuple[str, str], int | None], overdue: set[int],
+        settings: dict) -> dict[str, Any]:
+    """`settings`: the thresholds in force (view.rule_settings())."""
     rule = RULES[b.rule]
     return {
         "href": href(state_params, b),
@@ -80,7 +82,7 @@ def row(b: Breach, names: Names, state_params: dict[str, str],
         "rule": _(rule.name_zh),
         "rule_tip": _("{id} {rule}：{criteria}").format(
             id=rule.id, rule=_(rule.name_zh),
-            criteria=rule.formula(view.rule_settings()[rule.id].thresholds)),
+            criteria=rule.formula(settings[rule.id].thresholds)),
         "entity": _("{name}（{code}）").format(name=b.name, code=b.entity_code)
         if b.name and b.name != b.entity_code else b.entity_code,
         "region": names.region.get(b.mof_div, b.mof_div or "—"),
@@ -132,8 +134,8 @@ def breach_rows(request: dict | None, query: dict | None):
     names, held = view.names(), view.held_breaches(viewer)
     found = _selection(query, request.get("sortModel"), names)
     start, limit = grid.block_range(request)
-    overdue = view.overdue_problems()
-    return {"rowData": [row(b, names, query["params"], held, overdue)
+    overdue, settings = view.overdue_problems(), view.rule_settings()
+    return {"rowData": [row(b, names, query["params"], held, overdue, settings)
                         for b in found[start:start + limit]], "rowCount": len(found)}
 
 
