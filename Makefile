@@ -4,7 +4,7 @@
 # `make i18n` re-extracts the interface's strings and updates the English catalog
 # `make bench` measures import, query, page (callback), rule-engine and monthly-brief speed,
 #             50 users at once against several server processes and the fault scenarios
-#             on BENCH_TARGETS (default sqlite:nanhu; e.g. "sqlite:nanhu postgresql:province"),
+#             on BENCH_TARGETS (default "sqlite:nanhu postgresql:province"),
 #             into one results file and one markdown report (bench/report.md)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -57,7 +57,7 @@ test: install-dev
 # BENCH_TARGETS: space-separated ENGINE:SCALE[=URL]; postgresql ones get their
 # store from bench/pg.py's cluster_url (bench/run.py). BENCH_SCRIPTS: which
 # scripts, in order. The measurements go to BENCH_RESULTS, the report to BENCH_REPORT.
-BENCH_TARGETS ?= sqlite:nanhu
+BENCH_TARGETS ?= sqlite:nanhu postgresql:province
 BENCH_SCRIPTS ?= import_payments query_speed page_speed rules_speed brief_speed load faults
 BENCH_RESULTS ?= instance/bench-results.json
 BENCH_REPORT  ?= bench/report.md
