@@ -41,11 +41,18 @@ def _look_again(monkeypatch):
     monkeypatch.setattr(db, "REPLICA_CHECK_SECONDS", 0.0)
 
 
-def _wait_replayed(standby_engine, timeout=30):
-    """Until the standby streams from the primary and has replayed all it got
-    (just started, its receiver may not be connected yet: lag unknown)."""
+def _wait_replayed(standby_engine, primary_engine, timeout=30):
+    """Until the standby has replayed all the primary has written so far (its
+    own lag reads 0 as soon as it has replayed what it received, which may
+    not yet be the primary's last commit)."""
+    with primary_engine.connect() as conn:
+        written = conn.exec_driver_sql("SELECT pg_current_wal_lsn()").scalar()
     deadline = time.monotonic() + timeout
-    while db.replica_lag(standby_engine) != 0:
+    while True:
+        with standby_engine.connect() as conn:
+            if conn.exec_driver_sql("SELECT pg_last_wal_replay_lsn() >= %(lsn)s::pg_lsn",
+                                    {"lsn": written}).scalar():
+                return
         assert time.monotonic() < deadline, "the standby did not catch up"
         time.sleep(0.1)
 
@@ -74,7 +81,7 @@ def store(clusters, tmp_path, monkeypatch):
     _pay(engine, tmp_path / "a", "R-1", "1000.00")
     client = client_on(engine, monkeypatch)  # its token is written to the primary
     standby_engine = make_engine(replica)
-    _wait_replayed(standby_engine)
+    _wait_replayed(standby_engine, engine)
     standby_engine.dispose()
     yield engine, replica, client
     engine.dispose()
@@ -103,7 +110,7 @@ def test_figures_come_from_the_standby_within_the_lag_bound(clusters, store, tmp
 
     with standby_engine.connect() as conn:
         conn.exec_driver_sql("SELECT pg_wal_replay_resume()")
-    _wait_replayed(standby_engine)
+    _wait_replayed(standby_engine, engine)
     assert read_engine().url.port == standby.port
     assert _paid(client) == 1234.0
 
