@@ -309,3 +309,13 @@ def test_problem_tile_links_to_the_loop_and_is_fresh(loop, monkeypatch):
     after = page.layout(as_of=D.isoformat(), mof_div=C)
     assert json.dumps(after, cls=PlotlyJSONEncoder) == json.dumps(before, cls=PlotlyJSONEncoder)
     assert _figures(_tile(staff, C))["found"] == 4
+
+
+def test_fiscal_years_include_a_year_of_payments_only(engine, tmp_path):
+    from data.importer import import_files
+    from tests.files.contract import PAYMENT_HEADER, dimension_files, payment, write
+
+    import_files(engine, [*dimension_files(tmp_path), write(
+        tmp_path, "payment.csv", PAYMENT_HEADER, [payment("PC1", "2019-06-30")])],
+        evaluate_rules=False)
+    assert q.fiscal_years(engine) == [2019]

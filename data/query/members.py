@@ -119,8 +119,9 @@ def region_options(engine: Engine) -> list[tuple[str, str, int]]:
 
 
 def fiscal_years(engine: Engine) -> list[int]:
-    """Fiscal years with budget, payment or revenue data, newest first."""
-    q = union(select(s.quota.c.fiscal_year), select(s.payment.c.fiscal_year),
+    """Fiscal years with budget, payment or revenue data, newest first (the
+    payments' years from their month aggregate: every page load asks)."""
+    q = union(select(s.quota.c.fiscal_year), select(s.agg_payment_month.c.fiscal_year),
               select(s.revenue_budget.c.fiscal_year), select(s.revenue.c.fiscal_year))
     with engine.connect() as conn:
         return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
