@@ -58,6 +58,7 @@ from sqlalchemy import Engine, func, make_url, select, text  # noqa: E402
 from bench.import_payments import generate  # noqa: E402
 from bench.results import Recorder  # noqa: E402
 from bench.store import add_json_arg  # noqa: E402
+from tests.serving import NotServing, wait_until_serving  # noqa: E402
 from data import schema  # noqa: E402
 from data.db import make_engine  # noqa: E402
 from data.importer import ImportRejected, import_files  # noqa: E402
@@ -340,17 +341,10 @@ def serving(url: str, log_path: Path, **env: str):
                                 stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as res:
-                        if res.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start; see {log_path}")
-                time.sleep(0.3)
+            try:
+                wait_until_serving(base, proc)
+            except NotServing:
+                raise RuntimeError(f"the app did not start; see {log_path}") from None
             yield base, proc
         finally:
             proc.terminate()

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.page_speed import walk  # noqa: E402
 from bench.results import quantile  # noqa: E402
 from bench.store import add_store_args, open_store, recorder  # noqa: E402
+from tests.serving import NotServing, wait_until_serving  # noqa: E402
 from data import accounts  # noqa: E402
 from data.status import data_as_of  # noqa: E402
 
@@ -98,15 +99,11 @@ def serve(url: str, port: int, workers: int, threads: int, cache: str, tmp: Path
                               cwd=ROOT, env=env, stdout=(tmp / "server.log").open("w"),
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
-            return base, server, redis
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start; see {tmp / 'server.log'}")
-            time.sleep(0.5)
+    try:
+        wait_until_serving(base, server, timeout=90)
+    except NotServing:
+        raise SystemExit(f"the server did not start; see {tmp / 'server.log'}") from None
+    return base, server, redis
 
 
 def scenario(base: str, users: list[User], steps: list[dict], seconds: float,

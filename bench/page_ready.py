@@ -44,12 +44,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.serving import NotServing, wait_until_serving  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -147,17 +148,10 @@ def serving(url: str, work: Path, workers: int, threads: int):
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as res:
-                    if res.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"the server did not start:\n{(work / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        try:
+            wait_until_serving(base, proc)
+        except NotServing:
+            sys.exit(f"the server did not start:\n{(work / 'server.log').read_text()[-2000:]}")
         yield base, cache_dir
     finally:
         proc.terminate()

@@ -20,8 +20,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse, urlsplit
 
@@ -31,6 +29,7 @@ from data import accounts
 from data.accounts import ROLES
 from data.db import make_engine
 from tests.sessions import PASSWORD
+from tests.serving import NotServing, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -112,19 +111,12 @@ def serving_process(url: str, log_path: Path, port: int | None = None, **env: st
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api/v1/health", timeout=2) as res:
-                if res.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            raise RuntimeError(f"the app did not start; see {log_path}")
-        time.sleep(0.3)
+    try:
+        wait_until_serving(base, proc)
+    except NotServing:
+        proc.kill()
+        log.close()
+        raise RuntimeError(f"the app did not start; see {log_path}") from None
     try:
         yield base, proc
     finally:

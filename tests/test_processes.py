@@ -22,6 +22,7 @@ from data.db import make_engine
 from data.importer import import_files
 from tests.browser import copy_store, free_port
 from tests.files.contract import PAYMENT_HEADER, payment, write
+from tests.serving import NotServing, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -79,15 +80,10 @@ def test_processes_share_one_cache_and_see_a_new_import_at_once(browser_store, t
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/v1/health", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, \
-                    (tmp_path / "gunicorn.log").read_text()[-2000:]
-                time.sleep(0.3)
+        try:
+            wait_until_serving(base, server)
+        except NotServing:
+            pytest.fail((tmp_path / "gunicorn.log").read_text()[-2000:])
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                  text=True).stdout.split()
         assert len(workers) == WORKERS
