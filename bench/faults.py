@@ -58,7 +58,7 @@ from sqlalchemy import Engine, func, make_url, select, text  # noqa: E402
 from bench.import_payments import generate  # noqa: E402
 from bench.results import Recorder  # noqa: E402
 from bench.store import add_json_arg  # noqa: E402
-from tests.serving import NotServing, wait_until_serving  # noqa: E402
+from tests.serving import NotServing, stop, wait_until_serving  # noqa: E402
 from data import schema  # noqa: E402
 from data.db import make_engine  # noqa: E402
 from data.importer import ImportRejected, import_files  # noqa: E402
@@ -347,12 +347,7 @@ def serving(url: str, log_path: Path, **env: str):
                 raise RuntimeError(f"the app did not start; see {log_path}") from None
             yield base, proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 class Http:

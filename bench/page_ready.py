@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import NotServing, wait_until_serving  # noqa: E402
+from tests.serving import NotServing, stop, wait_until_serving  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -154,11 +154,7 @@ def serving(url: str, work: Path, workers: int, threads: int):
             sys.exit(f"the server did not start:\n{(work / 'server.log').read_text()[-2000:]}")
         yield base, cache_dir
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=15)
         log.close()
 
 

@@ -29,7 +29,7 @@ from data import accounts
 from data.accounts import ROLES
 from data.db import make_engine
 from tests.sessions import PASSWORD
-from tests.serving import NotServing, wait_until_serving
+from tests.serving import NotServing, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -120,11 +120,7 @@ def serving_process(url: str, log_path: Path, port: int | None = None, **env: st
     try:
         yield base, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

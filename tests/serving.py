@@ -25,3 +25,13 @@ def wait_until_serving(base: str, proc: subprocess.Popen, timeout: float = 60) -
         if proc.poll() is not None or time.monotonic() > deadline:
             raise NotServing(f"the app at {base} did not start")
         time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask the process to end; kill it when it has not within `timeout` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
